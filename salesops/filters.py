@@ -1,0 +1,20 @@
+"""The filter set shared by every page and KPI query: period plus rep/team/region/segment/source/product."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the data to; empty tuples mean "all"."""
+
+    start: date | None = None
+    end: date | None = None
+    reps: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()

@@ -1,0 +1,1 @@
+"""Import pipeline: read a file, detect its CRM format and entity, map columns, parse, validate and load."""

@@ -1,0 +1,51 @@
+"""Engine factory: SQLite file by default (WAL, foreign keys, busy timeout), any SQLAlchemy URL via DATABASE_URL.
+
+Opening an engine runs the Alembic migrations up to head, so a schema upgrade keeps existing data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+from salesops.store.migrate import upgrade_to_head
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "salesops.db"
+
+
+def default_url() -> str:
+    """The database URL: ``DATABASE_URL`` when set, else the SQLite file ``data/salesops.db``."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        # Heroku-style postgres:// URLs and bare postgresql:// both go through psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url.removeprefix("postgres://")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def get_engine(url: str | None = None, *, migrate: bool = True) -> Engine:
+    """Create an engine for ``url`` (default: :func:`default_url`) and bring its schema to the latest version."""
+    url = url or default_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if migrate:
+        upgrade_to_head(engine)
+    return engine

@@ -1,0 +1,76 @@
+"""Workspaces: one company's (or one scenario's) data, and its data version that caches key on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, func, select, update
+
+from salesops.store.schema import RECORD_TABLES, import_batches, workspaces
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A workspace row plus its record counts and last import time."""
+
+    id: int
+    name: str
+    data_version: int
+    counts: dict[str, int]
+    last_import: datetime | None
+
+
+def now() -> datetime:
+    """Naive UTC timestamp, the one time convention of the store."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def get_or_create(conn: Connection, name: str) -> int:
+    """The id of workspace ``name``, created when it does not exist yet."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A workspace needs a name.")
+    found = conn.execute(select(workspaces.c.id).where(workspaces.c.name == name)).scalar()
+    if found is not None:
+        return int(found)
+    result = conn.execute(workspaces.insert().values(name=name, created_at=now(), data_version=0))
+    return int(result.inserted_primary_key[0])
+
+
+def find(conn: Connection, name: str) -> int | None:
+    """The id of workspace ``name``, or None."""
+    found = conn.execute(select(workspaces.c.id).where(workspaces.c.name == name)).scalar()
+    return None if found is None else int(found)
+
+
+def bump_version(conn: Connection, workspace_id: int) -> None:
+    """Mark the workspace's data as changed so cached figures are recomputed."""
+    conn.execute(
+        update(workspaces)
+        .where(workspaces.c.id == workspace_id)
+        .values(data_version=workspaces.c.data_version + 1)
+    )
+
+
+def data_version(conn: Connection, workspace_id: int) -> int:
+    """The current data version of a workspace (0 for a new one)."""
+    return int(conn.execute(select(workspaces.c.data_version).where(workspaces.c.id == workspace_id)).scalar() or 0)
+
+
+def list_all(conn: Connection) -> list[Workspace]:
+    """Every workspace with its record counts, by name."""
+    result = []
+    for row in conn.execute(select(workspaces).order_by(workspaces.c.name)):
+        counts = {
+            entity: int(
+                conn.execute(select(func.count()).select_from(table).where(table.c.workspace_id == row.id)).scalar()
+                or 0
+            )
+            for entity, table in RECORD_TABLES.items()
+        }
+        last = conn.execute(
+            select(func.max(import_batches.c.created_at)).where(import_batches.c.workspace_id == row.id)
+        ).scalar()
+        result.append(Workspace(row.id, row.name, row.data_version, counts, last))
+    return result
