@@ -47,9 +47,7 @@ def find(conn: Connection, name: str) -> int | None:
 def bump_version(conn: Connection, workspace_id: int) -> None:
     """Mark the workspace's data as changed so cached figures are recomputed."""
     conn.execute(
-        update(workspaces)
-        .where(workspaces.c.id == workspace_id)
-        .values(data_version=workspaces.c.data_version + 1)
+        update(workspaces).where(workspaces.c.id == workspace_id).values(data_version=workspaces.c.data_version + 1)
     )
 
 
