@@ -1,0 +1,7 @@
+"""Entry point of ``python -m salesops``."""
+
+import sys
+
+from salesops.cli import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""Import history: the batches of a workspace and the rows each rejected, for display and download."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from salesops.store.schema import import_batches, rejected_rows
+
+
+def list_batches(conn: Connection, workspace_id: int) -> pd.DataFrame:
+    """Every batch of the workspace, newest first."""
+    cols = [
+        import_batches.c.id,
+        import_batches.c.created_at,
+        import_batches.c.file_name,
+        import_batches.c.entity,
+        import_batches.c.source_format,
+        import_batches.c.rows_read,
+        import_batches.c.rows_loaded,
+        import_batches.c.rows_updated,
+        import_batches.c.rows_unchanged,
+        import_batches.c.rows_rejected,
+        import_batches.c.rows_skipped,
+        import_batches.c.status,
+    ]
+    stmt = select(*cols).where(import_batches.c.workspace_id == workspace_id).order_by(import_batches.c.id.desc())
+    return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in cols])
+
+
+def rejected_frame(conn: Connection, batch_id: int) -> pd.DataFrame:
+    """The rejected rows of a batch: row number, reason, then the row's own columns as read."""
+    rows = conn.execute(
+        select(rejected_rows.c.row_number, rejected_rows.c.reason, rejected_rows.c.raw)
+        .where(rejected_rows.c.batch_id == batch_id)
+        .order_by(rejected_rows.c.row_number)
+    ).all()
+    if not rows:
+        return pd.DataFrame(columns=["row_number", "reason"])
+    raw = pd.DataFrame([json.loads(r.raw) for r in rows])
+    head = pd.DataFrame({"row_number": [r.row_number for r in rows], "reason": [r.reason for r in rows]})
+    return pd.concat([head, raw], axis=1)

@@ -1,0 +1,468 @@
+"""Write validated records into the store as one batch: upsert by (workspace, CRM id), history for undo, rollups.
+
+Everything here runs on the caller's ``Connection`` inside one transaction (``engine.begin()``), so a failure at
+any point leaves the store exactly as it was. Bulk paths matter: new rows go in with one ``executemany`` of
+tuples, which is several times faster than Core inserts of dicts on a million rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Table, and_, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql import sqltypes
+
+from salesops.i18n import translate
+from salesops.store import workspaces as ws
+from salesops.store.schema import (
+    RECORD_TABLES,
+    accounts,
+    activity_daily,
+    import_batches,
+    record_history,
+    rejected_rows,
+    reps,
+)
+
+Progress = Callable[[float, str], None]
+_CHUNK = 50_000
+_BOOKKEEPING = ("workspace_id", "batch_id", "created_batch_id")
+
+
+class UndoError(ValueError):
+    """A batch cannot be undone (already undone, unknown, or a newer batch depends on it)."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one file did to the store, as shown to the user and printed by the CLI."""
+
+    batch_id: int
+    file_name: str
+    entity: str
+    source_format: str
+    rows_read: int
+    rows_loaded: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_rejected: int
+    rows_skipped: int
+    notes: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready view."""
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+def no_progress(_fraction: float, _message: str) -> None:
+    return None
+
+
+def _data_columns(table: Table) -> list[str]:
+    return [c.name for c in table.columns if c.name not in _BOOKKEEPING]
+
+
+def _db_values(frame: pd.DataFrame, table: Table, dialect: str) -> dict[str, np.ndarray]:
+    """Column arrays converted to what the DB driver takes: ISO text for dates on SQLite, None for missing."""
+    out: dict[str, np.ndarray] = {}
+    for name in frame.columns:
+        col = table.c[name]
+        series = frame[name]
+        if isinstance(col.type, sqltypes.DateTime | sqltypes.Date):
+            dt = pd.to_datetime(series)
+            if dialect == "sqlite":
+                fmt = "%Y-%m-%d" if not isinstance(col.type, sqltypes.DateTime) else "%Y-%m-%d %H:%M:%S.%f"
+                arr = dt.dt.strftime(fmt).astype(object).to_numpy()
+            else:
+                arr = (dt.dt.date if not isinstance(col.type, sqltypes.DateTime) else dt.dt.to_pydatetime()).astype(
+                    object
+                )
+                arr = np.asarray(arr, dtype=object)
+            mask = dt.isna().to_numpy()
+        elif isinstance(col.type, sqltypes.Boolean):
+            b = series.astype("boolean")
+            arr = (b.fillna(False).astype(int) if dialect == "sqlite" else b.fillna(False)).astype(object).to_numpy()
+            mask = b.isna().to_numpy()
+        elif isinstance(col.type, sqltypes.Integer):
+            num = pd.to_numeric(series, errors="coerce")
+            mask = num.isna().to_numpy()
+            arr = num.fillna(0).astype("int64").astype(object).to_numpy()
+        elif isinstance(col.type, sqltypes.Float):
+            num = pd.to_numeric(series, errors="coerce").astype("float64")
+            mask = num.isna().to_numpy()
+            arr = num.astype(object).to_numpy()
+        else:
+            mask = series.isna().to_numpy()
+            arr = series.astype(object).to_numpy()
+        arr = arr.copy()
+        arr[mask] = None
+        out[name] = arr
+    return out
+
+
+def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """Insert every row of ``frame`` (columns named as the table's) with bound parameters, in chunks."""
+    if frame.empty:
+        return
+    dialect = conn.dialect.name
+    columns = list(frame.columns)
+    arrays = _db_values(frame, table, dialect)
+    if dialect == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # names from our own schema
+        rows = list(zip(*(arrays[c] for c in columns), strict=True))
+        conn.exec_driver_sql(sql, rows)
+        return
+    n = len(frame)
+    for start in range(0, n, _CHUNK):
+        chunk = [{c: arrays[c][i] for c in columns} for i in range(start, min(n, start + _CHUNK))]
+        conn.execute(table.insert(), chunk)
+
+
+def _existing(conn: Connection, table: Table, workspace_id: int, ids: pd.Series) -> pd.DataFrame:
+    """Current rows of the workspace whose id is among ``ids`` (read in one pass, filtered in pandas)."""
+    count = conn.execute(select(func.count()).select_from(table).where(table.c.workspace_id == workspace_id)).scalar()
+    columns = [c for c in table.columns if c.name != "workspace_id"]
+    if not count:
+        return pd.DataFrame(columns=[c.name for c in columns])
+    if len(ids) < 5_000:
+        frames = []
+        unique = ids.unique().tolist()
+        for start in range(0, len(unique), 900):
+            part = unique[start : start + 900]
+            stmt = select(*columns).where(table.c.workspace_id == workspace_id, table.c.id.in_(part))
+            frames.append(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in columns]))
+        return pd.concat(frames, ignore_index=True)
+    stmt = select(*columns).where(table.c.workspace_id == workspace_id)
+    current = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in columns])
+    return current[current["id"].isin(ids)]
+
+
+def _comparable(frame: pd.DataFrame, columns: list[str], table: Table) -> pd.DataFrame:
+    """Normalise values so a record read back from the DB compares equal to the same record parsed from a file."""
+    out = {}
+    for name in columns:
+        col_type = table.c[name].type
+        s = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype="object")
+        if isinstance(col_type, sqltypes.Date | sqltypes.DateTime):
+            s = pd.to_datetime(s, errors="coerce").astype("datetime64[us]").astype("string")
+        elif isinstance(col_type, sqltypes.Float | sqltypes.Integer):
+            s = pd.to_numeric(s, errors="coerce").astype("float64").round(6).astype("string")
+        elif isinstance(col_type, sqltypes.Boolean):
+            s = s.astype("boolean").astype("string")
+        else:
+            s = s.astype("string")
+        out[name] = s.fillna("\x00").to_numpy()
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _row_json(frame: pd.DataFrame) -> list[str]:
+    return [json.dumps(r, default=str) for r in frame.to_dict(orient="records")]
+
+
+def _rollup_delta(frame: pd.DataFrame, sign: int) -> pd.DataFrame:
+    """Activity counts and minutes per (owner, type, day) of ``frame``, multiplied by ``sign``."""
+    if frame.empty:
+        return pd.DataFrame(columns=["owner", "type", "day", "n", "minutes"])
+    occurred = pd.to_datetime(frame["occurred_at"], errors="coerce")
+    keyed = pd.DataFrame(
+        {
+            "owner": frame["owner"].astype("string").fillna(""),
+            "type": frame["type"].astype("string"),
+            "day": occurred.dt.strftime("%Y-%m-%d"),
+            "minutes": pd.to_numeric(frame.get("duration_minutes"), errors="coerce").fillna(0.0)
+            if "duration_minutes" in frame
+            else 0.0,
+        }
+    ).dropna(subset=["day"])
+    grouped = keyed.groupby(["owner", "type", "day"], as_index=False).agg(
+        n=("type", "size"), minutes=("minutes", "sum")
+    )
+    grouped["n"] *= sign
+    grouped["minutes"] *= sign
+    return grouped
+
+
+def _apply_rollup(conn: Connection, workspace_id: int, delta: pd.DataFrame) -> None:
+    """Add ``delta`` to the activity_daily rollup (upsert), then drop rows that fell to zero."""
+    if delta.empty:
+        return
+    delta = delta.groupby(["owner", "type", "day"], as_index=False).agg(n=("n", "sum"), minutes=("minutes", "sum"))
+    delta = delta[(delta["n"] != 0) | (delta["minutes"] != 0)]
+    if delta.empty:
+        return
+    dialect = conn.dialect.name
+    insert_fn = sqlite_insert if dialect == "sqlite" else pg_insert
+    day = pd.to_datetime(delta["day"])
+    rows = [
+        {"workspace_id": workspace_id, "owner": o, "type": t, "day": d.date(), "n": int(n), "minutes": float(m)}
+        for o, t, d, n, m in zip(delta["owner"], delta["type"], day, delta["n"], delta["minutes"], strict=True)
+    ]
+    stmt = insert_fn(activity_daily)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["workspace_id", "owner", "type", "day"],
+        set_={"n": activity_daily.c.n + stmt.excluded.n, "minutes": activity_daily.c.minutes + stmt.excluded.minutes},
+    )
+    for start in range(0, len(rows), _CHUNK):
+        conn.execute(stmt, rows[start : start + _CHUNK])
+    conn.execute(delete(activity_daily).where(activity_daily.c.workspace_id == workspace_id, activity_daily.c.n <= 0))
+
+
+def _create_named(conn: Connection, workspace_id: int, table: Table, names: pd.Series, batch_id: int) -> int:
+    """Create reps/accounts that a deals file names but the store does not know yet (id = name)."""
+    wanted = pd.Series(names.dropna().astype("string").str.strip().unique())
+    wanted = wanted[wanted != ""]
+    if wanted.empty:
+        return 0
+    known = conn.execute(select(table.c.id, table.c.name).where(table.c.workspace_id == workspace_id)).all()
+    known_keys = {k for row in known for k in row if k}
+    missing = wanted[~wanted.isin(known_keys)]
+    if missing.empty:
+        return 0
+    frame = pd.DataFrame({"id": missing.to_numpy(), "name": missing.to_numpy()})
+    frame["workspace_id"] = workspace_id
+    frame["batch_id"] = batch_id
+    frame["created_batch_id"] = batch_id
+    _bulk_insert(conn, table, frame)
+    return len(frame)
+
+
+def load_batch(
+    conn: Connection,
+    workspace_id: int,
+    *,
+    entity: str,
+    records: pd.DataFrame,
+    rejected: pd.DataFrame,
+    file_name: str,
+    sha256: str,
+    source_format: str,
+    mapping: dict[str, str],
+    rows_read: int,
+    rows_skipped: int = 0,
+    notes: tuple[str, ...] = (),
+    progress: Progress = no_progress,
+) -> BatchResult:
+    """Record a batch and upsert its records; call inside ``engine.begin()`` so it is all or nothing."""
+    table = RECORD_TABLES[entity]
+    batch_id = int(
+        conn.execute(
+            import_batches.insert().values(
+                workspace_id=workspace_id,
+                file_name=file_name,
+                sha256=sha256,
+                source_format=source_format,
+                entity=entity,
+                mapping=json.dumps(mapping),
+                rows_read=rows_read,
+                rows_skipped=rows_skipped,
+                status="loaded",
+                notes=json.dumps(list(notes)),
+                created_at=ws.now(),
+            )
+        ).inserted_primary_key[0]
+    )
+    progress(0.1, translate("Comparing with the records already stored…"))
+    columns = [c for c in _data_columns(table) if c in records.columns]
+    records = records[columns].reset_index(drop=True)
+    current = _existing(conn, table, workspace_id, records["id"])
+    is_known = records["id"].isin(current["id"])
+    new = records[~is_known]
+    updated_count = unchanged_count = 0
+    rollup = [_rollup_delta(new, +1)] if entity == "activities" else []
+
+    if is_known.any():
+        incoming = records[is_known].set_index("id", drop=False)
+        before = current.set_index("id", drop=False).loc[incoming.index]
+        compare_cols = [c for c in columns if c != "extra"]
+        a = _comparable(incoming, compare_cols, table)
+        b = _comparable(before, compare_cols, table)
+        changed_mask = (a != b).any(axis=1).to_numpy()
+        changed = incoming[changed_mask]
+        unchanged_count = int((~changed_mask).sum())
+        updated_count = len(changed)
+        if updated_count:
+            progress(0.3, translate("Saving the previous versions of {n} changed records…", n=updated_count))
+            previous = before[changed_mask]
+            history = pd.DataFrame(
+                {
+                    "workspace_id": workspace_id,
+                    "batch_id": batch_id,
+                    "entity": entity,
+                    "record_id": previous["id"].to_numpy(),
+                    "previous": _row_json(previous),
+                }
+            )
+            _bulk_insert(conn, record_history, history)
+            _delete_ids(conn, table, workspace_id, changed["id"])
+            restored = changed.reset_index(drop=True).copy()
+            restored["workspace_id"] = workspace_id
+            restored["batch_id"] = batch_id
+            restored["created_batch_id"] = previous["created_batch_id"].to_numpy()
+            _bulk_insert(conn, table, restored)
+            if entity == "activities":
+                rollup += [_rollup_delta(previous, -1), _rollup_delta(changed, +1)]
+
+    progress(0.5, translate("Writing {n} new records…", n=len(new)))
+    if not new.empty:
+        fresh = new.copy()
+        fresh["workspace_id"] = workspace_id
+        fresh["batch_id"] = batch_id
+        fresh["created_batch_id"] = batch_id
+        _bulk_insert(conn, table, fresh)
+    if entity == "deals":
+        _create_named(conn, workspace_id, reps, records.get("owner", pd.Series(dtype="string")), batch_id)
+        _create_named(conn, workspace_id, accounts, records.get("account", pd.Series(dtype="string")), batch_id)
+    if rollup:
+        progress(0.8, translate("Updating activity rollups…"))
+        _apply_rollup(conn, workspace_id, pd.concat(rollup, ignore_index=True))
+    if not rejected.empty:
+        _bulk_insert(
+            conn,
+            rejected_rows,
+            pd.DataFrame(
+                {
+                    "workspace_id": workspace_id,
+                    "batch_id": batch_id,
+                    "row_number": rejected["row_number"].astype("int64").to_numpy(),
+                    "raw": [json.dumps(r, default=str, ensure_ascii=False) for r in rejected["raw"]],
+                    "reason": rejected["reason"].astype(str).to_numpy(),
+                }
+            ),
+        )
+    conn.execute(
+        update(import_batches)
+        .where(import_batches.c.id == batch_id)
+        .values(
+            rows_loaded=len(new),
+            rows_updated=updated_count,
+            rows_unchanged=unchanged_count,
+            rows_rejected=len(rejected),
+        )
+    )
+    ws.bump_version(conn, workspace_id)
+    progress(1.0, translate("Done"))
+    return BatchResult(
+        batch_id,
+        file_name,
+        entity,
+        source_format,
+        rows_read,
+        len(new),
+        updated_count,
+        unchanged_count,
+        len(rejected),
+        rows_skipped,
+        notes,
+    )
+
+
+def _delete_ids(conn: Connection, table: Table, workspace_id: int, ids: pd.Series) -> None:
+    """Delete many records by id in chunks (keeps each statement's parameter count bounded)."""
+    values = ids.tolist()
+    for start in range(0, len(values), 900):
+        conn.execute(
+            delete(table).where(table.c.workspace_id == workspace_id, table.c.id.in_(values[start : start + 900]))
+        )
+
+
+def _restore_frame(table: Table, previous: list[dict]) -> pd.DataFrame:
+    """Rows from history JSON back into typed columns."""
+    frame = pd.DataFrame(previous)
+    for col in table.columns:
+        if col.name in frame.columns and isinstance(col.type, sqltypes.Date | sqltypes.DateTime):
+            frame[col.name] = pd.to_datetime(frame[col.name], errors="coerce")
+    return frame
+
+
+def undo_batch(conn: Connection, batch_id: int) -> BatchResult:
+    """Reverse one loaded batch: delete what it inserted, restore what it changed. Newer batches go first."""
+    batch = conn.execute(select(import_batches).where(import_batches.c.id == batch_id)).mappings().first()
+    if batch is None:
+        raise UndoError(translate("There is no import batch {id}.", id=batch_id))
+    if batch["status"] != "loaded":
+        raise UndoError(translate("Batch {id} was already undone.", id=batch_id))
+    entity, workspace_id = batch["entity"], batch["workspace_id"]
+    dependent = {entity} | ({"reps", "accounts"} if entity == "deals" else set())
+    newer = (
+        conn.execute(
+            select(import_batches.c.id).where(
+                import_batches.c.workspace_id == workspace_id,
+                import_batches.c.id > batch_id,
+                import_batches.c.status == "loaded",
+                import_batches.c.entity.in_(sorted(dependent)),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if newer:
+        raise UndoError(
+            translate("Undo the newer batches of the same data first: {ids}.", ids=", ".join(map(str, newer)))
+        )
+    table = RECORD_TABLES[entity]
+    rollup: list[pd.DataFrame] = []
+    if entity == "activities":
+        cols = [table.c.owner, table.c.type, table.c.occurred_at, table.c.duration_minutes]
+        mine = (
+            conn.execute(
+                select(*cols).where(table.c.workspace_id == workspace_id, table.c.created_batch_id == batch_id)
+            )
+            .mappings()
+            .all()
+        )
+        rollup.append(_rollup_delta(pd.DataFrame(mine, columns=[c.name for c in cols]), -1))
+    history = conn.execute(
+        select(record_history.c.record_id, record_history.c.previous).where(record_history.c.batch_id == batch_id)
+    ).all()
+    restored_ids = [h.record_id for h in history]
+    if entity == "activities" and restored_ids:
+        cols = [table.c.owner, table.c.type, table.c.occurred_at, table.c.duration_minutes]
+        changed_now = []
+        for start in range(0, len(restored_ids), 900):
+            changed_now += (
+                conn.execute(
+                    select(*cols).where(
+                        table.c.workspace_id == workspace_id,
+                        table.c.id.in_(restored_ids[start : start + 900]),
+                        table.c.created_batch_id != batch_id,
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        rollup.append(_rollup_delta(pd.DataFrame(changed_now, columns=[c.name for c in cols]), -1))
+    for t in {table} | ({reps, accounts} if entity == "deals" else set()):
+        conn.execute(delete(t).where(and_(t.c.workspace_id == workspace_id, t.c.created_batch_id == batch_id)))
+    if restored_ids:
+        _delete_ids(conn, table, workspace_id, pd.Series(restored_ids))
+        previous = _restore_frame(table, [json.loads(h.previous) for h in history])
+        previous["workspace_id"] = workspace_id
+        _bulk_insert(conn, table, previous[[c for c in previous.columns if c in table.c]])
+        if entity == "activities":
+            rollup.append(_rollup_delta(previous, +1))
+    if rollup:
+        _apply_rollup(conn, workspace_id, pd.concat(rollup, ignore_index=True))
+    conn.execute(
+        update(import_batches).where(import_batches.c.id == batch_id).values(status="undone", undone_at=ws.now())
+    )
+    ws.bump_version(conn, workspace_id)
+    return BatchResult(
+        batch_id,
+        batch["file_name"],
+        entity,
+        batch["source_format"],
+        batch["rows_read"],
+        batch["rows_loaded"],
+        batch["rows_updated"],
+        batch["rows_unchanged"],
+        batch["rows_rejected"],
+        batch["rows_skipped"],
+        (),
+    )

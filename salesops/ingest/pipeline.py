@@ -1,0 +1,152 @@
+"""The import pipeline as the UI and the CLI use it: prepare (read + detect + map), validate, load in one transaction.
+
+``prepare`` is cheap enough to run on upload so the user sees the detected source, entity and mapping before
+anything is written; ``load`` validates the whole table and writes one batch inside ``engine.begin()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from salesops.i18n import translate
+from salesops.ingest.detect import Detection, default_activity_type, detect
+from salesops.ingest.load import BatchResult, Progress, load_batch, no_progress
+from salesops.ingest.readers import SourceTable, UnreadableFileError, read_tables
+from salesops.ingest.validate import Validated, validate
+from salesops.store import workspaces as ws
+
+__all__ = ["Prepared", "UnreadableFileError", "ingest_paths", "load", "prepare", "sha256_of"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One table of an uploaded file with what detection proposes; the user may change entity and mapping."""
+
+    table: SourceTable
+    detection: Detection
+    entity: str | None
+    mapping: dict[str, str]
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        """The table's display name (file, zip member or sheet)."""
+        return self.table.name
+
+    def with_choice(self, entity: str, mapping: dict[str, str] | None = None) -> Prepared:
+        """The same table with the user's entity and mapping (re-detected for a new entity when no mapping)."""
+        if mapping is None:
+            det = detect(list(self.table.frame.columns), file_name=self.table.name, entity=entity)
+            mapping = det.mapping()
+        return replace(self, entity=entity, mapping=dict(mapping))
+
+
+def sha256_of(source: bytes | BinaryIO | str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes, streamed so a 200 MB file is not held twice."""
+    digest = hashlib.sha256()
+    if isinstance(source, bytes):
+        digest.update(source)
+        return digest.hexdigest()
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    position = source.tell()
+    for block in iter(lambda: source.read(1 << 20), b""):
+        digest.update(block)
+    source.seek(position)
+    return digest.hexdigest()
+
+
+def prepare(
+    source: bytes | BinaryIO | str | os.PathLike,
+    file_name: str,
+    *,
+    entity: str | None = None,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+) -> list[Prepared]:
+    """Read a file (CSV/TSV/TXT/XLSX/ZIP) and detect, per table, its CRM source, entity and column mapping."""
+    digest = sha256_of(source)
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    tables = read_tables(source, file_name, sheet=sheet)
+    prepared = []
+    for table in tables:
+        det = detect(list(table.frame.columns), file_name=table.name, entity=entity)
+        chosen = entity or det.entity
+        chosen_mapping = det.mapping()
+        if mapping is not None:
+            chosen_mapping = {src: dst for src, dst in mapping.items() if src in table.frame.columns}
+        prepared.append(Prepared(table, det, chosen, chosen_mapping, digest))
+    return prepared
+
+
+def check(prepared: Prepared) -> Validated:
+    """Validate the whole table under the chosen entity and mapping (nothing is written)."""
+    if prepared.entity is None:
+        raise UnreadableFileError(
+            translate("{name}: not recognised as deals, activities, leads, accounts or reps.", name=prepared.name)
+        )
+    return validate(
+        prepared.table.frame,
+        prepared.entity,
+        prepared.mapping,
+        default_activity_type=default_activity_type(prepared.name),
+    )
+
+
+def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progress = no_progress) -> BatchResult:
+    """Validate and write one table as one batch, all in one transaction."""
+    progress(0.02, translate("Validating {n} rows…", n=len(prepared.table.frame)))
+    validated = check(prepared)
+    with engine.begin() as conn:
+        return load_batch(
+            conn,
+            workspace_id,
+            entity=str(prepared.entity),
+            records=validated.records,
+            rejected=validated.rejected,
+            file_name=prepared.name,
+            sha256=prepared.sha256,
+            source_format=prepared.detection.source_format,
+            mapping=prepared.mapping,
+            rows_read=len(prepared.table.frame),
+            rows_skipped=prepared.table.skipped_rows,
+            notes=validated.notes,
+            progress=progress,
+        )
+
+
+_ENTITY_ORDER = {"reps": 0, "accounts": 1, "leads": 2, "deals": 3, "activities": 4}
+
+
+def ingest_paths(
+    engine: Engine,
+    workspace: str,
+    paths: Sequence[str | os.PathLike],
+    *,
+    entity: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> list[BatchResult]:
+    """Import files into ``workspace`` (created if needed); reps and accounts load before the deals naming them."""
+    with engine.begin() as conn:
+        workspace_id = ws.get_or_create(conn, workspace)
+    prepared = [p for path in paths for p in prepare(Path(path), Path(path).name, entity=entity, mapping=mapping)]
+    prepared.sort(key=lambda p: _ENTITY_ORDER.get(p.entity or "", 9))
+    return [load(engine, workspace_id, p) for p in prepared]
+
+
+def summary_frame(results: Sequence[BatchResult]) -> pd.DataFrame:
+    """Batch results as a table for display."""
+    return pd.DataFrame([r.as_dict() for r in results])
