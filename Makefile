@@ -1,0 +1,20 @@
+# The two commands a newcomer needs: `make run` (app on the bundled sample data) and `make test` (whole suite).
+.PHONY: run test lint bench sample
+
+run:
+	scripts/setup.sh
+	.venv/bin/streamlit run app.py
+
+test:
+	scripts/setup.sh dev
+	.venv/bin/ruff check .
+	.venv/bin/python -m pytest
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+sample:
+	.venv/bin/python scripts/make_sample_data.py
+
+bench:
+	.venv/bin/python benchmarks/ingest.py

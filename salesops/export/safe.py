@@ -1,0 +1,30 @@
+"""Spreadsheet-safe exports: cells that a spreadsheet would run as a formula are neutralised.
+
+A cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab/carriage return before one) is prefixed with a single quote,
+as OWASP recommends against CSV injection; numbers stay numbers, so ``-500`` as a float is untouched.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot start a formula."""
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if pd.api.types.is_string_dtype(col) or col.dtype == object:
+            text = col.astype("string")
+            risky = text.str.startswith(_TRIGGERS).fillna(False)
+            if risky.any():
+                out[name] = text.mask(risky, "'" + text)
+    out.columns = [("'" + str(c)) if str(c).startswith(_TRIGGERS) else str(c) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel opens accents correctly), formula cells neutralised."""
+    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")

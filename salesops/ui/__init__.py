@@ -1,0 +1,1 @@
+"""Shared Streamlit helpers: the only part of salesops that imports streamlit."""

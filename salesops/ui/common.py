@@ -1,0 +1,81 @@
+"""Process-wide resources and per-session context: the engine, the current workspace, translated text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from salesops import demo
+from salesops.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from salesops.store import get_engine
+from salesops.store import workspaces as ws
+
+WORKSPACE_KEY = "app_workspace_id"
+LANGUAGE_KEY = "app_language"
+
+
+def t(text: str, **values: Any) -> str:
+    """User-facing text in the session's language."""
+    return translate(text, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE), **values)
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """One engine per process, migrated, with the Demo workspace seeded on first start."""
+    eng = get_engine()
+    demo.ensure_demo(eng)
+    return eng
+
+
+def workspace_id() -> int:
+    """The workspace this session looks at (the Demo one until the user picks another)."""
+    current = st.session_state.get(WORKSPACE_KEY)
+    if current is None:
+        with engine().connect() as conn:
+            current = ws.find(conn, demo.DEMO_WORKSPACE) or (ws.list_all(conn) or [None])[0]
+            current = current if isinstance(current, int) else getattr(current, "id", None)
+        st.session_state[WORKSPACE_KEY] = current
+    return int(current) if current is not None else 0
+
+
+def data_version() -> int:
+    """The current workspace's data version, the key every cached query carries."""
+    with engine().connect() as conn:
+        return ws.data_version(conn, workspace_id())
+
+
+def workspace_sidebar() -> None:
+    """Workspace picker, creation and language choice, shown on every page."""
+    with engine().connect() as conn:
+        spaces = ws.list_all(conn)
+    names = {w.id: w.name for w in spaces}
+    current = workspace_id()
+    with st.sidebar:
+        if names:
+            ids = list(names)
+            chosen = st.selectbox(
+                t("Workspace"),
+                ids,
+                index=ids.index(current) if current in ids else 0,
+                format_func=lambda i: names[i],
+                key="app_workspace_select",
+            )
+            if chosen != current:
+                st.session_state[WORKSPACE_KEY] = chosen
+                st.rerun()
+        with st.popover(t("New workspace")):
+            name = st.text_input(t("Name"), key="app_new_workspace_name")
+            if st.button(t("Create"), key="app_new_workspace_create") and name.strip():
+                with engine().begin() as conn:
+                    st.session_state[WORKSPACE_KEY] = ws.get_or_create(conn, name)
+                st.rerun()
+        langs = list(LANGUAGES)
+        st.selectbox(
+            t("Language"),
+            langs,
+            index=langs.index(st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)),
+            format_func=LANGUAGES.__getitem__,
+            key=LANGUAGE_KEY,
+        )

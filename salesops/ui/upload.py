@@ -1,0 +1,260 @@
+"""The import part of step 1: upload, detected source and entity, editable mapping, preview, load, history, undo."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from salesops.export.safe import csv_bytes
+from salesops.ingest import batches as batch_history
+from salesops.ingest.fields import ENTITIES, FIELDS
+from salesops.ingest.load import BatchResult, UndoError, undo_batch
+from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load, prepare
+from salesops.ingest.presets import get_preset, list_presets, save_preset
+from salesops.ingest.validate import Validated
+from salesops.ui.common import engine as shared_engine
+from salesops.ui.common import t
+
+_PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
+_RESULTS_KEY = "data_last_results"
+
+
+def _prepared_for(uploaded) -> list[Prepared] | str:  # type: ignore[no-untyped-def]
+    """Read and detect an uploaded file once per upload (kept in session state), or the reason it can't be read."""
+    cache: dict = st.session_state.setdefault(_PREPARED_KEY, {})
+    if uploaded.file_id not in cache:
+        try:
+            cache[uploaded.file_id] = prepare(uploaded.getvalue(), uploaded.name)
+        except UnreadableFileError as exc:
+            cache[uploaded.file_id] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=str(exc))
+        except Exception as exc:  # noqa: BLE001 - any reader failure is shown as a message, never a traceback
+            cache[uploaded.file_id] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=repr(exc)[:200])
+    return cache[uploaded.file_id]
+
+
+def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
+    """Editable mapping table: source column → canonical field, with detection confidence."""
+    entity = prepared.entity or "deals"
+    confidence = {m.source: m.confidence for m in prepared.detection.columns}
+    frame = pd.DataFrame(
+        {
+            t("Column in file"): list(prepared.table.frame.columns),
+            t("Maps to"): [prepared.mapping.get(c, "") for c in prepared.table.frame.columns],
+            t("Confidence"): [round(confidence.get(c, 0.0) * 100) for c in prepared.table.frame.columns],
+            t("Example"): [
+                str(prepared.table.frame[c].dropna().iloc[0])[:40] if prepared.table.frame[c].notna().any() else ""
+                for c in prepared.table.frame.columns
+            ],
+        }
+    )
+    edited = st.data_editor(
+        frame,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        disabled=[t("Column in file"), t("Confidence"), t("Example")],
+        column_config={
+            t("Maps to"): st.column_config.SelectboxColumn(
+                options=["", *FIELDS[entity]], help=t("Blank keeps the column as a custom field")
+            ),
+            t("Confidence"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
+        },
+    )
+    return {row[t("Column in file")]: row[t("Maps to")] for _, row in edited.iterrows() if row[t("Maps to")]}
+
+
+def _summary(validated: Validated, prepared: Prepared) -> None:
+    read = len(prepared.table.frame)
+    cols = st.columns(4)
+    cols[0].metric(t("Rows read"), f"{read:,}")
+    cols[1].metric(t("Ready to load"), f"{len(validated.records):,}")
+    cols[2].metric(t("Will be rejected"), f"{len(validated.rejected):,}")
+    cols[3].metric(t("Footer/blank rows skipped"), f"{prepared.table.skipped_rows:,}")
+    for note in validated.notes:
+        st.warning(note)
+    if not validated.rejected.empty:
+        reasons = validated.rejected["reason"].str.replace(r" '.*'$", "", regex=True).value_counts()
+        st.dataframe(
+            reasons.rename_axis(t("Reason")).reset_index(name=t("Rows")), hide_index=True, width="content"
+        )
+    st.caption(t("Preview of the parsed records"))
+    st.dataframe(validated.records.head(20), width="stretch")
+
+
+def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
+    """One table's detection, entity choice, mapping and validation summary; the user's choice or None to skip."""
+    det = prepared.detection
+    title = t(
+        "{name} — {source} export, {entity} ({rows} rows)",
+        name=prepared.name,
+        source=det.source_format.capitalize(),
+        entity=prepared.entity or t("unrecognised"),
+        rows=f"{len(prepared.table.frame):,}",
+    )
+    with st.expander(title, expanded=True):
+        options = ["", *ENTITIES]
+        entity = st.selectbox(
+            t("This file holds"),
+            options,
+            index=options.index(prepared.entity or ""),
+            format_func=lambda e: e or t("— skip this file —"),
+            key=f"{key}_entity",
+        )
+        if not entity:
+            st.info(t("Not recognised as a CRM entity: choose what it holds, or it is skipped."))
+            return None
+        presets = list_presets_cached()
+        preset = st.selectbox(t("Apply a saved mapping"), ["", *presets], key=f"{key}_preset") if presets else ""
+        chosen = prepared.with_choice(entity) if entity != prepared.entity else prepared
+        if preset:
+            with shared_engine().connect() as conn:
+                found = get_preset(conn, preset)
+            if found:
+                chosen = chosen.with_choice(found[0], found[1])
+        mapping = _mapping_editor(chosen, key=f"{key}_mapping_{entity}_{preset}")
+        chosen = chosen.with_choice(entity, mapping)
+        with st.popover(t("Save this mapping as a preset")):
+            name = st.text_input(t("Preset name"), key=f"{key}_preset_name")
+            if st.button(t("Save preset"), key=f"{key}_preset_save") and name.strip():
+                    with shared_engine().begin() as conn:
+                    save_preset(conn, name, entity, mapping)
+                list_presets_cached.clear()
+                st.success(t("Saved preset {name}.", name=name))
+        try:
+            _summary(check(chosen), chosen)
+        except (ValueError, UnreadableFileError) as exc:
+            st.error(str(exc))
+            return None
+        return chosen
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def list_presets_cached() -> list[str]:
+    """Saved mapping preset names (cached briefly; cleared when a preset is saved)."""
+    with shared_engine().connect() as conn:
+        return list_presets(conn)
+
+
+def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
+    """The uploader, one panel per table, and the load button; returns the batches loaded in this run."""
+    uploads = st.file_uploader(
+        t("Upload CRM exports (CSV, TSV, TXT, XLSX or a ZIP of them)"),
+        type=["csv", "tsv", "txt", "xlsx", "zip"],
+        accept_multiple_files=True,
+        key="data_upload_files",
+        help=t("Deals, activities, leads, accounts and reps from Salesforce, HubSpot, Pipedrive, Zoho or a spreadsheet."),
+    )
+    if not uploads:
+        st.info(t("Drop one or more exports here. Nothing is written until you press Load."))
+        return []
+    chosen: list[Prepared] = []
+    for upload in uploads:
+        prepared = _prepared_for(upload)
+        if isinstance(prepared, str):
+            st.error(prepared)
+            continue
+        for i, table in enumerate(prepared):
+            picked = _table_panel(table, key=f"data_{upload.file_id}_{i}")
+            if picked is not None:
+                chosen.append(picked)
+    if not chosen:
+        return []
+    if not st.button(t("Load {n} table(s) into the workspace", n=len(chosen)), type="primary", key="data_load"):
+        return []
+    results = []
+    bar = st.progress(0.0, text=t("Starting…"))
+    for i, prepared in enumerate(chosen):
+
+        def progress(fraction: float, message: str, i: int = i, name: str = prepared.name) -> None:
+            bar.progress(min(1.0, (i + fraction) / len(chosen)), text=f"{name}: {message}")
+
+        try:
+            results.append(load(engine, workspace_id, prepared, progress))
+        except Exception as exc:  # noqa: BLE001 - the transaction rolled back; say so, keep going with the others
+            st.error(t("{name} was not loaded, nothing was changed: {reason}", name=prepared.name, reason=str(exc)[:300]))
+    bar.progress(1.0, text=t("Done"))
+    st.session_state[_RESULTS_KEY] = [r.as_dict() for r in results]
+    st.session_state.pop(_PREPARED_KEY, None)
+    return results
+
+
+def last_results(engine: Engine) -> None:
+    """What the last load did, with the rejected rows of each batch as a download."""
+    results = st.session_state.get(_RESULTS_KEY)
+    if not results:
+        return
+    st.success(t("Import finished."))
+    for r in results:
+        st.markdown(
+            t(
+                "**{name}** ({entity}, {source}): {loaded} loaded, {updated} updated, {unchanged} unchanged, "
+                "{rejected} rejected of {read} rows read",
+                name=r["file_name"],
+                entity=r["entity"],
+                source=r["source_format"],
+                loaded=f"{r['rows_loaded']:,}",
+                updated=f"{r['rows_updated']:,}",
+                unchanged=f"{r['rows_unchanged']:,}",
+                rejected=f"{r['rows_rejected']:,}",
+                read=f"{r['rows_read']:,}",
+            )
+        )
+    for r in results:
+        for note in r["notes"]:
+            st.warning(f"{r['file_name']}: {note}")
+        if r["rows_rejected"]:
+            batch_id = r["batch_id"]
+            st.download_button(
+                t("Download the {n} rejected rows of {name}", n=r["rows_rejected"], name=r["file_name"]),
+                data=lambda batch_id=batch_id: _rejected_csv(engine, batch_id),
+                file_name=f"rejected_batch_{batch_id}.csv",
+                mime="text/csv",
+                on_click="ignore",
+                key=f"data_rejected_{batch_id}",
+            )
+
+
+def _rejected_csv(engine: Engine, batch_id: int) -> bytes:
+    with engine.connect() as conn:
+        return csv_bytes(batch_history.rejected_frame(conn, batch_id))
+
+
+def history_section(engine: Engine, workspace_id: int) -> None:
+    """Import history of the workspace with undo and rejected-row downloads."""
+    with engine.connect() as conn:
+        frame = batch_history.list_batches(conn, workspace_id)
+    if frame.empty:
+        st.info(t("No imports in this workspace yet."))
+        return
+    st.dataframe(frame, hide_index=True, width="stretch")
+    loaded = frame[frame["status"] == "loaded"]
+    if loaded.empty:
+        return
+    cols = st.columns([3, 1, 2])
+    batch_id = cols[0].selectbox(
+        t("Batch"),
+        loaded["id"].tolist(),
+        format_func=lambda i: f"#{i} {loaded.set_index('id').loc[i, 'file_name']}",
+        key="data_undo_batch",
+    )
+    if cols[1].button(t("Undo"), key="data_undo"):
+        try:
+            with engine.begin() as conn:
+                undo_batch(conn, int(batch_id))
+            st.session_state.pop(_RESULTS_KEY, None)
+            st.cache_data.clear()
+            st.toast(t("Batch {id} undone.", id=batch_id))
+            st.rerun()
+        except UndoError as exc:
+            st.error(str(exc))
+    rejected = int(loaded.set_index("id").loc[batch_id, "rows_rejected"])
+    if rejected:
+        cols[2].download_button(
+            t("Rejected rows ({n})", n=rejected),
+            data=lambda: _rejected_csv(engine, int(batch_id)),
+            file_name=f"rejected_batch_{batch_id}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="data_history_rejected",
+        )
