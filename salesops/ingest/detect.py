@@ -16,7 +16,14 @@ from pathlib import PurePath
 from rapidfuzz import fuzz, process
 
 from salesops.ingest.fields import ENTITIES, FIELDS
-from salesops.ingest.synonyms import ABBREVIATIONS, NEVER_MAP, NOISE_WORDS, OWN_PREFIXES, SYNONYMS
+from salesops.ingest.synonyms import (
+    ABBREVIATIONS,
+    FORMAT_MARKERS,
+    NEVER_MAP,
+    NOISE_WORDS,
+    OWN_PREFIXES,
+    SYNONYMS,
+)
 
 SOURCE_FORMATS: tuple[str, ...] = ("salesforce", "hubspot", "pipedrive", "zoho", "maven", "generic")
 
@@ -77,105 +84,6 @@ _ENTITY_HINTS: dict[str, tuple[str, ...]] = {
 }
 _EXACT_HINTS = frozenset({"rep", "reps"})
 _NON_ENTITY_HINTS = ("campaign", "product", "dictionary", "pricebook", "history")
-
-_FORMAT_MARKERS: dict[str, dict[str, float]] = {
-    "salesforce": {
-        "StageName": 2,
-        "IsWon": 2,
-        "IsClosed": 1,
-        "IsDeleted": 1,
-        "OwnerId": 1,
-        "AccountId": 1,
-        "CreatedById": 1,
-        "LastModifiedDate": 1,
-        "SystemModstamp": 2,
-        "System Modstamp": 2,
-        "LeadSource": 1,
-        "IsConverted": 2,
-        "ForecastCategory": 1,
-        "ForecastCategoryName": 1,
-        "NumberOfEmployees": 1,
-        "AnnualRevenue": 1,
-        "CallDurationInSeconds": 2,
-        "WhoId": 2,
-        "WhatId": 2,
-        "ActivityDate": 1,
-        "TaskSubtype": 2,
-        "UserRoleId": 2,
-        "Opportunity Owner": 2,
-        "Opportunity Name": 1,
-        "Opportunity ID": 1,
-        "Fiscal Period": 2,
-        "Fiscal Quarter": 1,
-        "Forecast Category": 1,
-        "Created By ID": 1,
-        "Last Modified By ID": 1,
-        "Record Type ID": 2,
-        "Owner ID": 1,
-        "Account ID": 0.5,
-        "Opportunity Currency": 1,
-        "Account Owner": 0.5,
-        "Lead Owner": 0.5,
-        "Lead ID": 1,
-        "Created Date": 1,
-    },
-    "hubspot": {
-        "Record ID": 2,
-        "Deal Stage": 2,
-        "Pipeline": 1,
-        "Create Date": 1,
-        "Deal owner": 2,
-        "Is Closed Won": 2,
-        "Deal probability": 2,
-        "Associated Company IDs": 2,
-        "Associated Company": 1,
-        "Associated Contact IDs": 2,
-        "Lifecycle Stage": 2,
-        "Original Source": 1,
-        "Contact owner": 2,
-        "HubSpot Owner": 2,
-        "Country/Region": 1,
-        "Amount in company currency": 2,
-        "Forecast category": 1,
-        "Activity type": 1,
-        "Engagement type": 2,
-    },
-    "zoho": {
-        "Potential Name": 2,
-        "Potential Owner": 2,
-        "Closing Date": 2,
-        "Created Time": 2,
-        "Modified Time": 1,
-        "Forecast Type": 1,
-        "SEMODULE": 2,
-        "Who Id Id": 2,
-        "What Id": 1,
-        "Record Id": 2,
-        "Deal Owner": 1,
-        "Call Start Time": 2,
-        "Start DateTime": 2,
-        "Call Duration (in seconds)": 2,
-        "USER_ID": 1,
-    },
-    "maven": {
-        "sales_agent": 2,
-        "deal_stage": 2,
-        "close_value": 2,
-        "engage_date": 2,
-        "regional_office": 2,
-        "office_location": 2,
-        "subsidiary_of": 2,
-        "year_established": 2,
-        "sales_person_id": 2,
-        "opportunity_id": 1,
-        "account_id": 1,
-        "account_name": 1,
-        "contact_name": 1,
-        "activity_type": 1,
-        "timestamp": 1,
-        "sector": 1,
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -316,7 +224,7 @@ def map_columns(headers: Sequence[str], entity: str, source_format: str = "gener
 def detect_source_format(headers: Sequence[str]) -> str:
     """Which CRM wrote these headers, from the labels distinctive of each; "generic" when none stands out."""
     cleaned = [_clean(h) for h in headers]
-    scores = {fmt: sum(markers.get(h, 0.0) for h in cleaned) for fmt, markers in _FORMAT_MARKERS.items()}
+    scores = {fmt: sum(markers.get(h, 0.0) for h in cleaned) for fmt, markers in FORMAT_MARKERS.items()}
     scores["pipedrive"] = 2.0 * sum(1 for h in cleaned if _PIPEDRIVE_PREFIX.match(h))
     scores["zoho"] += sum(2.0 for h in cleaned if _ZOHO_CAPS_ID.match(h))
     scores["zoho"] += sum(1.0 for h in cleaned if h.endswith(" Owner Id"))
