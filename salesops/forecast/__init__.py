@@ -1,0 +1,1 @@
+"""Demand-planning forecast engine: model choice by rolling-origin backtest, intervals, reconciliation, assumptions."""
