@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 
 from salesops.filters import Filters
 from salesops.ingest import batches as batch_history
-from salesops.ingest.load import UndoError, undo_batch
-from salesops.ingest.pipeline import UnreadableFileError, ingest_paths
+from salesops.ingest.load import BatchResult, UndoError, undo_batch
+from salesops.ingest.pipeline import Skipped, ingest_paths
 from salesops.ingest.presets import get_preset
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
@@ -68,12 +68,12 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
         if preset is None:
             raise CliError(f"no mapping preset named {args.mapping!r}")
         entity, mapping = entity or preset[0], preset[1]
-    try:
-        results = ingest_paths(engine, args.workspace, args.paths, entity=entity, mapping=mapping)
-    except (UnreadableFileError, FileNotFoundError, IsADirectoryError, PermissionError, ValueError) as exc:
-        raise CliError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+    results = ingest_paths(engine, args.workspace, args.paths, entity=entity, mapping=mapping)
     _print([r.as_dict() for r in results], args.json)
-    return 0
+    unreadable = [r for r in results if isinstance(r, Skipped) and r.unreadable]
+    for r in unreadable:
+        print(f"error: {r.file_name}: {r.reason.splitlines()[0]}", file=sys.stderr)
+    return 2 if unreadable or not any(isinstance(r, BatchResult) for r in results) else 0
 
 
 def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:

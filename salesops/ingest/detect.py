@@ -78,12 +78,14 @@ _REQUIRED: dict[str, tuple[frozenset[str], ...]] = {
 _ENTITY_HINTS: dict[str, tuple[str, ...]] = {
     "deals": ("opp", "potential", "deal", "pipeline"),
     "activities": ("task", "call", "event", "interaction", "activit", "engagement", "meeting"),
-    "leads": ("lead", "contact", "prospect", "person", "people", "mql"),
+    "leads": ("lead", "prospect", "person", "people", "mql"),
     "accounts": ("account", "accont", "compan", "organi"),
     "reps": ("user", "rep", "reps", "team", "employee", "salespeople", "agent"),
 }
 _EXACT_HINTS = frozenset({"rep", "reps"})
-_NON_ENTITY_HINTS = ("campaign", "product", "dictionary", "pricebook", "history")
+# Contacts are people at accounts, not leads: their ids can collide with lead ids, so they load only when the
+# user says which entity they hold.
+_NON_ENTITY_HINTS = ("campaign", "product", "dictionary", "pricebook", "history", "contact")
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ def _rollup_delta(frame: pd.DataFrame, sign: int) -> pd.DataFrame:
     occurred = pd.to_datetime(frame["occurred_at"], errors="coerce")
     keyed = pd.DataFrame(
         {
-            "owner": frame["owner"].astype("string").fillna(""),
+            "owner": frame["owner"].astype("string").fillna("") if "owner" in frame else "",
             "type": frame["type"].astype("string"),
             "day": occurred.dt.strftime("%Y-%m-%d"),
             "minutes": pd.to_numeric(frame.get("duration_minutes"), errors="coerce").fillna(0.0)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-import pandas as pd
 from sqlalchemy import Engine
 
 from salesops.i18n import translate
@@ -24,7 +23,7 @@ from salesops.ingest.readers import SourceTable, UnreadableFileError, read_table
 from salesops.ingest.validate import Validated, validate
 from salesops.store import workspaces as ws
 
-__all__ = ["Prepared", "UnreadableFileError", "ingest_paths", "load", "prepare", "sha256_of"]
+__all__ = ["Prepared", "Skipped", "UnreadableFileError", "ingest_paths", "load", "prepare", "sha256_of"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +130,19 @@ def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progre
 _ENTITY_ORDER = {"reps": 0, "accounts": 1, "leads": 2, "deals": 3, "activities": 4}
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file or table that was not loaded, and why; ``unreadable`` when the file could not be read at all."""
+
+    file_name: str
+    reason: str
+    unreadable: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready view."""
+        return {"file_name": self.file_name, "skipped": True, "reason": self.reason, "unreadable": self.unreadable}
+
+
 def ingest_paths(
     engine: Engine,
     workspace: str,
@@ -138,15 +150,28 @@ def ingest_paths(
     *,
     entity: str | None = None,
     mapping: dict[str, str] | None = None,
-) -> list[BatchResult]:
-    """Import files into ``workspace`` (created if needed); reps and accounts load before the deals naming them."""
+) -> list[BatchResult | Skipped]:
+    """Import files into ``workspace`` (created if needed); reps and accounts load before the deals naming them.
+
+    A file that cannot be read, or a table that is no CRM entity, is reported as skipped; the others still load.
+    """
     with engine.begin() as conn:
         workspace_id = ws.get_or_create(conn, workspace)
-    prepared = [p for path in paths for p in prepare(Path(path), Path(path).name, entity=entity, mapping=mapping)]
+    prepared: list[Prepared] = []
+    outcome: list[BatchResult | Skipped] = []
+    for path in paths:
+        try:
+            prepared += prepare(Path(path), Path(path).name, entity=entity, mapping=mapping)
+        except (UnreadableFileError, OSError) as exc:
+            outcome.append(Skipped(Path(path).name, str(exc) or type(exc).__name__, unreadable=True))
     prepared.sort(key=lambda p: _ENTITY_ORDER.get(p.entity or "", 9))
-    return [load(engine, workspace_id, p) for p in prepared]
-
-
-def summary_frame(results: Sequence[BatchResult]) -> pd.DataFrame:
-    """Batch results as a table for display."""
-    return pd.DataFrame([r.as_dict() for r in results])
+    for item in prepared:
+        if item.entity is None:
+            reason = translate("not recognised as deals, activities, leads, accounts or reps")
+            outcome.append(Skipped(item.name, reason, unreadable=False))
+            continue
+        try:
+            outcome.append(load(engine, workspace_id, item))
+        except ValueError as exc:  # e.g. a deals table without any stage column mapped
+            outcome.append(Skipped(item.name, str(exc), unreadable=False))
+    return outcome

@@ -205,10 +205,17 @@ def validate(
         if "stage" in values:
             values["stage"] = values["stage"].astype("string").str.strip()
         if "close_date" in values and "created_date" in values:
-            rejects.add(
-                values["close_date"] < values["created_date"],
-                translate("close date before created date"),
-            )
+            # Real CRMs hold such deals (records migrated in after they closed carry the migration day as their
+            # created date), so they load with a note; cycle-length KPIs leave them out.
+            backwards = int((values["close_date"] < values["created_date"]).sum())
+            if backwards:
+                notes.append(
+                    translate(
+                        "{n} deals close before their created date (often records migrated into the CRM later): "
+                        "loaded, but left out of cycle-length figures.",
+                        n=backwards,
+                    )
+                )
         if "probability" in values:
             prob = values["probability"]
             if prob.notna().any() and prob.dropna().between(0, 1).all() and (prob.dropna() < 1).any():

@@ -113,18 +113,19 @@ def test_broken_rows_are_rejected_with_reasons_and_good_rows_load(engine: Engine
     broken = DEALS_CSV + (
         "D5,Bad date,Acme,Ann Lee,Closed Won,100,2024-01-01,not a date\n"
         "D6,Negative,Acme,Ann Lee,Closed Won,-50,2024-01-01,2024-01-09\n"
-        "D7,Backwards,Acme,Ann Lee,Closed Won,10,2024-05-01,2024-01-09\n"
         ",No id,Acme,Ann Lee,Closed Won,10,2024-01-01,2024-01-09\n"
+        "D7,Migrated,Acme,Ann Lee,Closed Won,10,2024-05-01,2024-01-09\n"
     )
     [result] = ingest_paths(engine, "W", [_write(tmp_path, "deals.csv", broken)])
-    assert (result.rows_loaded, result.rows_rejected) == (3, 4)
+    # A deal closing before its created date is a real CRM pattern (migrated records): loaded, with a note.
+    assert (result.rows_loaded, result.rows_rejected) == (4, 3)
+    assert any("close before their created date" in note for note in result.notes)
     with engine.connect() as conn:
         rejected = rejected_frame(conn, result.batch_id)
     reasons = dict(zip(rejected["row_number"], rejected["reason"], strict=True))
     assert "unparseable close date" in reasons[4]
     assert "negative amount" in reasons[5]
-    assert "close date before created date" in reasons[6]
-    assert "missing id" in reasons[7]
+    assert "missing id" in reasons[6]
     assert rejected.loc[rejected["row_number"] == 4, "Deal Name"].item() == "Bad date"
 
 
