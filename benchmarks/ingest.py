@@ -23,7 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.datagen import write_deals_csv  # noqa: E402
+from benchmarks.datagen import write_deals_csv
 
 
 def floor_once(csv: Path, db: Path) -> float:

@@ -169,6 +169,6 @@ def main(argv: Sequence[str] | None = None, *, engine_factory: Callable[[], Engi
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line for the user, never a traceback
         print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 2

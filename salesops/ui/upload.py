@@ -75,9 +75,7 @@ def _summary(validated: Validated, prepared: Prepared) -> None:
         st.warning(note)
     if not validated.rejected.empty:
         reasons = validated.rejected["reason"].str.replace(r" '.*'$", "", regex=True).value_counts()
-        st.dataframe(
-            reasons.rename_axis(t("Reason")).reset_index(name=t("Rows")), hide_index=True, width="content"
-        )
+        st.dataframe(reasons.rename_axis(t("Reason")).reset_index(name=t("Rows")), hide_index=True, width="content")
     st.caption(t("Preview of the parsed records"))
     st.dataframe(validated.records.head(20), width="stretch")
 
@@ -117,7 +115,7 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         with st.popover(t("Save this mapping as a preset")):
             name = st.text_input(t("Preset name"), key=f"{key}_preset_name")
             if st.button(t("Save preset"), key=f"{key}_preset_save") and name.strip():
-                    with shared_engine().begin() as conn:
+                with shared_engine().begin() as conn:
                     save_preset(conn, name, entity, mapping)
                 list_presets_cached.clear()
                 st.success(t("Saved preset {name}.", name=name))
@@ -143,7 +141,9 @@ def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
         type=["csv", "tsv", "txt", "xlsx", "zip"],
         accept_multiple_files=True,
         key="data_upload_files",
-        help=t("Deals, activities, leads, accounts and reps from Salesforce, HubSpot, Pipedrive, Zoho or a spreadsheet."),
+        help=t(
+            "Deals, activities, leads, accounts and reps from Salesforce, HubSpot, Pipedrive, Zoho or spreadsheets."
+        ),
     )
     if not uploads:
         st.info(t("Drop one or more exports here. Nothing is written until you press Load."))
@@ -172,7 +172,8 @@ def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
         try:
             results.append(load(engine, workspace_id, prepared, progress))
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; say so, keep going with the others
-            st.error(t("{name} was not loaded, nothing was changed: {reason}", name=prepared.name, reason=str(exc)[:300]))
+            reason = str(exc)[:300]
+            st.error(t("{name} was not loaded, nothing was changed: {reason}", name=prepared.name, reason=reason))
     bar.progress(1.0, text=t("Done"))
     st.session_state[_RESULTS_KEY] = [r.as_dict() for r in results]
     st.session_state.pop(_PREPARED_KEY, None)

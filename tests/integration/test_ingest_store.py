@@ -88,18 +88,16 @@ def test_newer_export_updates_and_undo_restores(engine: Engine, tmp_path: Path) 
     assert (second.rows_loaded, second.rows_updated, second.rows_unchanged) == (1, 1, 2)
     assert _amounts(engine)["D3"] == 4500.0
 
-    with pytest.raises(UndoError):
-        with engine.begin() as conn:
-            undo_batch(conn, first.batch_id)  # the newer batch must go first
+    with pytest.raises(UndoError), engine.begin() as conn:
+        undo_batch(conn, first.batch_id)  # the newer batch must go first
     with engine.begin() as conn:
         undo_batch(conn, second.batch_id)
     assert _amounts(engine) == {"D1": 1000.0, "D2": 2500.0, "D3": 4000.0}
     with engine.connect() as conn:
         assert conn.execute(select(deals.c.status).where(deals.c.id == "D3")).scalar() == "open"
         assert "Cara Diaz" not in set(conn.execute(select(reps.c.name)).scalars())
-    with pytest.raises(UndoError):
-        with engine.begin() as conn:
-            undo_batch(conn, second.batch_id)  # already undone
+    with pytest.raises(UndoError), engine.begin() as conn:
+        undo_batch(conn, second.batch_id)  # already undone
     with engine.begin() as conn:
         undo_batch(conn, first.batch_id)
     assert _count(engine, deals) == 0

@@ -1,0 +1,51 @@
+"""AppTest of the home page and the upload page on the sample (Demo) workspace."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import SAMPLE
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_home_shows_demo_counts_and_next_step(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Sales Ops Planner"
+    assert any("Workspace: Demo" in h.value for h in app.subheader)
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["Deals"].replace(",", "")) > 5000
+    assert int(metrics["Activities"].replace(",", "")) > 50000
+    assert "Last import" in _texts(app)
+    assert app.info, "the next step is shown"
+
+
+def test_upload_page_detects_maps_previews_and_loads(app: AppTest) -> None:
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    assert not app.exception
+    assert "Drop one or more exports here" in _texts(app)
+    csv = (SAMPLE / "reps.csv").read_bytes()
+    edited = csv.replace(b"\n", b"\n", 1)  # the same export: a re-import must change nothing
+    app.get("file_uploader")[0].upload("reps.csv", edited, "text/csv").run()  # type: ignore[attr-defined]
+    assert not app.exception
+    expander_labels = [e.label for e in app.expander]
+    assert any("reps.csv — Generic export, reps" in label for label in expander_labels)
+    assert {m.label: m.value for m in app.metric}["Ready to load"] == "24"
+    app.button(key="data_load").click().run()
+    assert not app.exception
+    assert any("Import finished." in s.value for s in app.success)
+    assert "0 loaded, 0 updated, 24 unchanged, 0 rejected of 24 rows read" in _texts(app)
+
+
+def test_import_history_lists_demo_batches(app: AppTest) -> None:
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    assert not app.exception
+    history = app.dataframe[-1].value
+    assert {"deals", "activities", "leads", "accounts", "reps"} <= set(history["entity"])
+    assert app.button(key="data_undo") is not None
