@@ -29,7 +29,8 @@ steps = [
         "pages/1_data_collection.py",
         t("1 · Data collection"),
         t(
-            "Import CRM exports (Salesforce, HubSpot, Pipedrive, Zoho, spreadsheets), check data quality, explore input "
+            "Import CRM exports (Salesforce, HubSpot, Pipedrive, Zoho, spreadsheets), check data quality, "
+            "explore input "
             "and output KPIs, compare top and bottom performers, find the ideal customer profile and score leads."
         ),
     ),

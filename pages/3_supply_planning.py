@@ -7,7 +7,8 @@ from salesops.ui.common import t
 st.title(t("3 · Supply planning"))
 st.info(
     t(
-        "Coming in this release: Rep, support and fulfilment capacity with ramp and hiring, the gap to demand, constraints and pricing what-ifs."
+        "Coming in this release: Rep, support and fulfilment capacity with ramp and hiring, the gap to "
+        "demand, constraints and pricing what-ifs."
     )
 )
 st.page_link("pages/1_data_collection.py", label=t("Meanwhile, import and check your data"), icon="📥")

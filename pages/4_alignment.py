@@ -7,7 +7,8 @@ from salesops.ui.common import t
 st.title(t("4 · Alignment & plan"))
 st.info(
     t(
-        "Coming in this release: Recommendations, team structure by ARR, action items with sign-off, plan versions, plan vs actual and downloads."
+        "Coming in this release: Recommendations, team structure by ARR, action items with sign-off, "
+        "plan versions, plan vs actual and downloads."
     )
 )
 st.page_link("pages/1_data_collection.py", label=t("Meanwhile, import and check your data"), icon="📥")
