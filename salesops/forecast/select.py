@@ -72,7 +72,8 @@ def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
     missing = int(full.isna().sum())
     full = full.fillna(0.0)
     if missing:
-        notes.append(f"{missing} missing period{'s' if missing > 1 else ''} filled with 0 (no bookings).")
+        unit = "month" if seasonal_period(str(freq)) == 12 else "period"
+        notes.append(f"{missing} missing {unit}{'s' if missing > 1 else ''} filled with 0 (no bookings).")
     nonzero = np.flatnonzero(full.to_numpy() != 0)
     if len(nonzero):
         full = full.iloc[nonzero[0] :]
@@ -95,9 +96,16 @@ def forecast_series(y: pd.Series, horizon: int, level: int = 90, *, full_search:
     period = seasonal_period(series.index.freqstr if len(series) else None)
     if not len(values) or not np.any(values):
         notes.append("No bookings in the history: the forecast is zero until there is data.")
-        zero = np.zeros(horizon)
+        zero = np.zeros(len(future))
         return _simple_result(
-            "No data (zero)", "There is no history to learn from.", zero, zero, zero, future, level, notes
+            "No data (zero)",
+            "There is no history to learn from.",
+            mean=zero,
+            lower=zero,
+            upper=zero,
+            future=future,
+            level=level,
+            notes=notes,
         )
     n = len(values)
     min_history = max(12, period // 2)
