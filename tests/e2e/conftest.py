@@ -94,7 +94,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium under Playwright."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)  # the first run seeds the Demo workspace; later runs are fast
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).exists():

@@ -26,7 +26,9 @@ def test_upload_confirm_and_see_counts(page: Page, app_url: str, relative: str, 
     if not path.exists():
         pytest.skip(f"{relative} is not in ../shared/datasets")
     rows = len(pd.read_csv(path, dtype=str, keep_default_na=False))
-    page.goto(f"{app_url}/data")
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Sales Ops Planner")).to_be_visible()
+    page.get_by_role("link", name="1 · Data collection").first.click()
     expect(page.get_by_role("heading", name="1 · Data collection")).to_be_visible()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     expect(page.get_by_text(re.compile(rf"{Path(relative).name} — {source} export, deals"))).to_be_visible()
