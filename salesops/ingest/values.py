@@ -19,13 +19,18 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _TEXT = pd.StringDtype("pyarrow")
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_NAT = np.iinfo(np.int64).min  # NaT as int64 microseconds
+_EXCEL_EPOCH_US = int(pd.Timestamp("1899-12-30").value // 1000)
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
+_SAMPLE = 20_000
 
-_DATE_PARTS_NUMERIC = ("{a}{s}{b}{s}%Y", "{a}{s}{b}{s}%y")
+_DATE_PARTS_NUMERIC = ("{a}{s}{b}{s}%y", "{a}{s}{b}{s}%Y")  # %y first: arrow's %Y also accepts "26" as year 26
 _DATE_PARTS_OTHER = (
+    "%Y-%m-%d",
     "%Y/%m/%d",
     "%Y.%m.%d",
     "%Y%m%d",
@@ -34,27 +39,36 @@ _DATE_PARTS_OTHER = (
     "%d-%b-%Y",
     "%d-%b-%y",
     "%d %B %Y",
-    "%d %B, %Y",
     "%b %d, %Y",
     "%b %d %Y",
-    "%B %d, %Y",
-    "%B %d %Y",
     "%b-%d-%Y",
     "%b-%d-%y",
     "%a, %d %b %Y",
 )
-_TIME_PARTS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p", " %H:%M:%S.%f", "T%H:%M:%S")
+_TIME_PARTS = (
+    "",
+    " %H:%M",
+    " %H:%M:%S",
+    " %I:%M %p",
+    " %I:%M:%S %p",
+    " %I:%M%p",
+    "T%H:%M:%S",
+    "T%H:%M:%SZ",
+    "T%H:%M:%S%z",
+    "T%H:%M:%S.000%z",  # Salesforce API timestamps always carry .000 milliseconds
+    "T%H:%M:%S.000Z",
+)
+_ISO_LIKE = r"^[0-9]{4}-[0-9]{1,2}"
 
 _CURRENCY = (
-    r"(?:US\$|CA\$|C\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|Mex\$|[$€£¥₹₽₩₺₪₫฿₴₦₱]|"
+    r"US\$|CA\$|C\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|[$€£¥₹₽₩₺₪₫฿₴₦₱]|"
     r"(?:USD|EUR|GBP|CHF|JPY|CNY|INR|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|BRL|MXN|ZAR|SGD|HKD|RUB|TRY|AED|SAR|ILS|"
-    r"KRW|RMB|kr|Fr|zł|Kč|Ft|lei|Rs)\b\.?)"
+    r"KRW|RMB|kr|Fr|zł|Kč|Ft|lei|Rs)\b\.?"
 )
-_MULTIPLIER = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "b": 1e9, "bn": 1e9}
-_NUMBER = (
-    r"^(?P<sign>[-+−]?)\s*(?P<num>\d[\d.,'’\s\u00a0\u202f]*\d|\d)?(?P<frac>[.,]\d+)?\s*"
-    r"(?P<mult>[kKmMbB]|mm|MM|mn|bn|Bn|BN|[mM]io)?\s*(?P<trail>-?)$"
-)
+_MULTIPLIERS = ((r"(?i)[0-9.]\s*k$", 1e3), (r"(?i)[0-9.]\s*(m|mm|mn|mio)$", 1e6), (r"(?i)[0-9.]\s*(b|bn)$", 1e9))
+_SUFFIX = r"(?i)(k|m|mm|mn|mio|b|bn)$"
+_STRIP = "()+-−$€£¥₹₽₩₺₪₫฿₴₦₱ \u00a0\u202f"
+_GROUPING = (" ", "\u00a0", "\u202f", "'", "’")
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0", "x", "checked", "wahr", "ja", "j", "oui", "vrai", "si", "sí", "on"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0", "unchecked", "falsch", "nein", "non", "faux", "off"}
@@ -79,27 +93,38 @@ _ACTIVITY_KEYWORDS = (
     ("demo", ("demo",)),
     ("proposal", ("proposal", "quote", "quotation", "angebot", "offer")),
     ("call", ("call", "phone", "voicemail", "anruf", "telefon")),
-    ("email", ("email", "mail", "letter", "inmail")),
+    ("email", ("email", "mail", "letter")),
     ("meeting", ("meeting", "event", "appointment", "visit", "termin", "besprechung")),
 )
 
 
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a cell is missing or only whitespace (what validation treats as "not given")."""
-    text = values.astype(_TEXT)
-    return (text.isna() | text.str.strip().eq("")).fillna(True).astype(bool)
+    return pd.Series(pc.is_null(_text(values)).to_numpy(zero_copy_only=False), index=values.index, name=values.name)
 
 
-def _by_unique(values: pd.Series, parse: Callable[[pd.Series], pd.Series], dtype: object) -> pd.Series:
-    """Apply ``parse`` to the distinct stripped non-blank values and map the results back onto every row."""
-    text = values.astype(_TEXT).str.strip()
-    codes, uniques = pd.factorize(text.mask(text.eq("")), use_na_sentinel=True)
-    if len(uniques) == 0:
-        return pd.Series(index=values.index, name=values.name, dtype=dtype)
-    parsed = parse(pd.Series(uniques, dtype=_TEXT)).astype(dtype)
-    result = parsed.take(np.maximum(codes, 0))
-    result.index, result.name = values.index, values.name
-    return result.mask(codes < 0)
+def _text(values: pd.Series) -> pa.Array:
+    """The column as an Arrow string array, trimmed, with empty cells as nulls."""
+    array = pa.array(values.astype(_TEXT).array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+
+
+def _per_distinct(text: pa.Array, parse: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """Run ``parse`` once per distinct value when values repeat (most CRM columns), else on every value."""
+    sample = text.slice(0, _SAMPLE)
+    if len(text) > 2 * _SAMPLE and pc.count_distinct(sample).as_py() > _SAMPLE // 2:
+        return parse(text)
+    encoded = text.dictionary_encode()
+    parsed = parse(encoded.dictionary)
+    indices = pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
+    return parsed[indices] if len(parsed) else np.zeros(len(text), dtype=parsed.dtype)
+
+
+def _matches(text: pa.Array, pattern: str) -> np.ndarray:
+    return _flag(pc.match_substring_regex(text, pattern))
 
 
 # ---------------------------------------------------------------------------------------------------------- dates
@@ -110,70 +135,75 @@ def parse_dates(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         converted = values.dt.tz_convert("UTC").dt.tz_localize(None) if values.dt.tz is not None else values
         return converted.astype("datetime64[us]")
-    numbers = _numeric_column(values)
-    if numbers is not None:
-        return _from_serials(numbers)
-    return _by_unique(values, _parse_date_strings, "datetime64[us]")
+    text = _text(values)
+    present = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    if present.any() and _matches(text, r"^[+-]?[0-9]+(\.[0-9]+)?$")[present].all():
+        micros = _from_serials(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
+    else:
+        micros = _per_distinct(text, _parse_date_strings)
+    micros = np.where(present, micros, _NAT)
+    return pd.Series(micros.view("datetime64[us]"), index=values.index, name=values.name)
 
 
-def _numeric_column(values: pd.Series) -> pd.Series | None:
-    """The values as floats when every non-blank cell is a plain number, else None."""
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        return values.astype("float64")
-    text = values.astype(_TEXT).str.strip()
-    present = text.notna() & text.ne("")
-    if not present.any():
-        return None
-    numbers = pd.to_numeric(text.where(present), errors="coerce")
-    if numbers[present].isna().any() or not text[present].str.fullmatch(r"[+-]?\d+(?:\.\d+)?").all():
-        return None
-    return numbers.astype("float64")
-
-
-def _from_serials(numbers: pd.Series) -> pd.Series:
+def _from_serials(numbers: np.ndarray) -> np.ndarray:
     """Excel serial days (20000..80000) and compact yyyymmdd integers; any other number is not a date."""
-    days = numbers.where(numbers.between(_SERIAL_MIN, _SERIAL_MAX))
-    result = _EXCEL_EPOCH + pd.to_timedelta((days * 86400).round(), unit="s")
-    compact = numbers.where(numbers.between(19000101, 21001231) & (numbers % 1 == 0))
-    from_compact = pd.to_datetime(compact.astype("Int64").astype(_TEXT), format="%Y%m%d", errors="coerce")
-    return result.fillna(from_compact).astype("datetime64[us]").rename(numbers.name)
+    with np.errstate(invalid="ignore"):
+        serial = (numbers >= _SERIAL_MIN) & (numbers <= _SERIAL_MAX)
+        micros = np.where(serial, np.round(np.nan_to_num(numbers) * 86_400_000_000) + _EXCEL_EPOCH_US, 0).astype(
+            np.int64
+        )
+        compact = (numbers >= 19000101) & (numbers <= 21001231) & (numbers % 1 == 0)
+    compact_text = pa.array(np.where(compact, np.nan_to_num(numbers), 0).astype(np.int64).astype(str))
+    from_compact = _strptime(compact_text, "%Y%m%d")
+    return np.where(serial, micros, np.where(compact, from_compact, _NAT))
 
 
-def _parse_date_strings(uniques: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(uniques, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
-    parsed = parsed.astype("datetime64[us]")
-    todo = parsed.isna() & uniques.notna()
-    if not todo.any():
-        return parsed
-    rest = uniques[todo]
-    day_first = _is_day_first(rest)
-    # Group the remaining spellings by shape (digits -> 9, letters -> a) and find one format per shape.
-    shapes = rest.str.replace(r"\d", "9", regex=True).str.replace(r"[^\W\d_]", "a", regex=True)
-    for _, group in rest.groupby(shapes.to_numpy(), sort=False):
-        fmt = _format_for(group.iloc[0], day_first)
-        if fmt is not None:
-            parsed.loc[group.index] = pd.to_datetime(group, format=fmt, errors="coerce").astype("datetime64[us]")
-    return parsed
+def _strptime(text: pa.Array, fmt: str) -> np.ndarray:
+    parsed = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
+    return pc.fill_null(parsed.cast(pa.int64()), _NAT).to_numpy(zero_copy_only=False)
 
 
-def _is_day_first(texts: pd.Series) -> bool:
+def _parse_date_strings(text: pa.Array) -> np.ndarray:
+    """Cascade of explicit formats: on each round the one parsing most of a sample of what is left is applied."""
+    result = np.full(len(text), _NAT, dtype=np.int64)
+    formats = _candidate_formats(_is_day_first(text))
+    todo = np.flatnonzero(pc.is_valid(text).to_numpy(zero_copy_only=False))
+    while len(todo):
+        rest = text.take(pa.array(todo))
+        sample = rest.take(pa.array(np.unique(np.linspace(0, len(rest) - 1, min(len(rest), 500)).astype(np.int64))))
+        hits = [(int((_strptime(sample, fmt) != _NAT).sum()), fmt) for fmt in formats]
+        best_hits, best = max(hits, key=lambda hit: hit[0])
+        if best_hits == 0:
+            break
+        result[todo] = _strptime(rest, best)
+        todo = todo[result[todo] == _NAT]
+        formats.remove(best)
+    # Fractional seconds and other ISO 8601 spellings (Salesforce API "2024-03-14T02:46:47.000+0000").
+    iso = todo[_matches(text.take(pa.array(todo)), _ISO_LIKE)] if len(todo) else todo
+    if len(iso):
+        stamps = pd.to_datetime(
+            pd.Series(text.take(pa.array(iso)), dtype=_TEXT), format="ISO8601", errors="coerce", utc=True
+        )
+        result[iso] = stamps.dt.tz_localize(None).astype("datetime64[us]").to_numpy().view(np.int64)
+    return result
+
+
+def _is_day_first(text: pa.Array) -> bool:
     """Column-wide day/month order of numeric dates: day-first only when some value proves it (first part > 12)."""
-    parts = texts.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b").astype("float64")
-    return bool((parts[0] > 12).any() and not (parts[1] > 12).any())
+    parts = pc.extract_regex(text, r"^(?P<a>[0-9]{1,2})[/.\-](?P<b>[0-9]{1,2})[/.\-][0-9]{2,4}")
+    first = pc.cast(pc.struct_field(parts, "a"), pa.int32()).to_numpy(zero_copy_only=False)
+    second = pc.cast(pc.struct_field(parts, "b"), pa.int32()).to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        return bool(
+            np.nan_to_num(first.astype(float)).max(initial=0) > 12
+            and not (np.nan_to_num(second.astype(float)) > 12).any()
+        )
 
 
 def _candidate_formats(day_first: bool) -> list[str]:
     order = ("%d", "%m") if day_first else ("%m", "%d")
     dates = [part.format(a=order[0], b=order[1], s=sep) for sep in "/.-" for part in _DATE_PARTS_NUMERIC]
-    return [d + t for d in (*dates, *_DATE_PARTS_OTHER) for t in _TIME_PARTS]
-
-
-def _format_for(example: str, day_first: bool) -> str | None:
-    """The first candidate format that parses ``example`` (a representative of its shape)."""
-    for fmt in _candidate_formats(day_first):
-        if pd.notna(pd.to_datetime(example, format=fmt, errors="coerce")):
-            return fmt
-    return None
+    return [d + t for d in (*_DATE_PARTS_OTHER[:1], *dates, *_DATE_PARTS_OTHER[1:]) for t in _TIME_PARTS]
 
 
 # -------------------------------------------------------------------------------------------------------- numbers
@@ -181,101 +211,131 @@ def _format_for(example: str, day_first: bool) -> str | None:
 
 def parse_amounts(values: pd.Series) -> pd.Series:
     """Parse money amounts ("$1,234.50", "1.234,50 €", "(500)", "USD 1200", "$342.09K") to float; % is not money."""
-    return _by_unique(values, lambda u: _parse_decimal(u, percent_ok=False), "float64")
+    text = _text(values)
+    parsed = _per_distinct(text, lambda t: _parse_decimal(t, percent_ok=False))
+    return pd.Series(
+        np.where(pc.is_valid(text).to_numpy(zero_copy_only=False), parsed, np.nan), index=values.index, name=values.name
+    )
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Parse plain numbers, including "45%" (as 45) and European "1,5", to float."""
-    return _by_unique(values, lambda u: _parse_decimal(u, percent_ok=True), "float64")
-
-
-def _parse_decimal(uniques: pd.Series, *, percent_ok: bool) -> pd.Series:
-    plain = pd.to_numeric(uniques, errors="coerce").astype("float64")
-    if np.isfinite(plain.to_numpy()).all():  # fast path: every value is already a plain number
-        return plain
-    text = uniques.str.strip()
-    negative = text.str.fullmatch(r"\(.*\)").fillna(False).to_numpy(dtype=bool)
-    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    percent = text.str.contains("%", regex=False).fillna(False)
-    text = text.str.replace("%", "", regex=False).str.replace(_CURRENCY, "", regex=True).str.strip()
-    parts = text.str.extract(_NUMBER)
-    valid = (parts["num"].notna() | parts["frac"].notna()) & (percent_ok | ~percent)
-    digits = (parts["num"].fillna("") + parts["frac"].fillna(""))[valid.to_numpy(dtype=bool)]
-    digits = digits.str.replace(r"['’\s\u00a0\u202f]", "", regex=True).astype(object)
-    marks = _decimal_marks(digits)
-    points = digits.str.replace(",", "", regex=False)
-    canonical = points.where(marks.ne(","), digits.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    canonical = canonical.where(marks.ne(""), canonical.str.replace(".", "", regex=False))
-    number = pd.to_numeric(canonical, errors="coerce").astype("float64").reindex(uniques.index)
-    multiplier = parts["mult"].str.lower().map(_MULTIPLIER).astype("float64").fillna(1.0).to_numpy()
-    minus = parts["sign"].isin(["-", "−"]).to_numpy(dtype=bool) | parts["trail"].eq("-").fillna(False).to_numpy(
-        dtype=bool
+    text = _text(values)
+    parsed = _per_distinct(text, lambda t: _parse_decimal(t, percent_ok=True))
+    return pd.Series(
+        np.where(pc.is_valid(text).to_numpy(zero_copy_only=False), parsed, np.nan), index=values.index, name=values.name
     )
-    sign = np.where(negative ^ minus, -1.0, 1.0)
-    return pd.Series(number.to_numpy() * multiplier * sign, index=uniques.index)
 
 
-def _decimal_marks(digits: pd.Series) -> pd.Series:
+def _parse_decimal(text: pa.Array, *, percent_ok: bool) -> np.ndarray:
+    """Numbers with currency, sign, parentheses, K/M/B suffix and either decimal mark, using Arrow kernels only."""
+    if _matches(text, r"^[+-]?[0-9]*\.?[0-9]+$").all():  # fast path: plain numbers only
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    in_parens = _flag(pc.and_(pc.starts_with(text, "("), pc.ends_with(text, ")")))
+    percent = _flag(pc.match_substring(text, "%"))
+    minus = _matches(text, r"^[^0-9]*[-−]") | _flag(pc.ends_with(text, "-"))
+    multiplier = np.ones(len(text))
+    has_letters = _matches(text, "[A-Za-z]")
+    if has_letters.any():  # currency codes and K/M/B suffixes: regex work only on the rows that need it
+        for pattern, factor in _MULTIPLIERS:
+            multiplier[_matches(text, pattern) & has_letters] = factor
+        cleaned = pc.replace_substring_regex(text, _CURRENCY, "")
+        cleaned = pc.replace_substring_regex(pc.utf8_trim_whitespace(cleaned), _SUFFIX, "")
+        text = pc.if_else(pa.array(has_letters), cleaned, text)
+    text = pc.utf8_trim(pc.replace_substring(text, "%", ""), _STRIP)
+    for mark in _GROUPING:
+        if pc.any(pc.match_substring(text, mark)).as_py():
+            text = pc.replace_substring(text, mark, "")
+    valid = _matches(text, r"^[0-9]+([.,][0-9]+)*$|^[.,][0-9]+$") & (percent_ok | ~percent)
+    digits = text.filter(pa.array(valid))
+    marks = _decimal_marks(digits)
+    canonical = pc.if_else(
+        pa.array(marks == ","),
+        pc.replace_substring(pc.replace_substring(digits, ".", ""), ",", "."),
+        pc.replace_substring(digits, ",", ""),
+    )
+    canonical = pc.if_else(pa.array(marks == ""), pc.replace_substring(canonical, ".", ""), canonical)
+    number = np.full(len(text), np.nan)
+    number[valid] = pc.cast(canonical, pa.float64()).to_numpy(zero_copy_only=False)
+    return number * multiplier * np.where(minus ^ in_parens, -1.0, 1.0)
+
+
+def _flag(mask: pa.Array) -> np.ndarray:
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+
+
+def _decimal_marks(digits: pa.Array) -> np.ndarray:
     """Per value "," or "." for the decimal mark, or "" when its separators only group thousands (see module doc)."""
-    commas = digits.str.count(",").to_numpy()
-    dots = digits.str.count(r"\.").to_numpy()
-    last = digits.str.extract(r"([.,])\d*$")[0].fillna("").to_numpy(dtype=object)
-    after = digits.str.extract(r"[.,](\d*)$")[0].fillna("").str.len().to_numpy()
+    commas = pc.count_substring(digits, ",").to_numpy(zero_copy_only=False)
+    dots = pc.count_substring(digits, ".").to_numpy(zero_copy_only=False)
+    last_is_comma = _matches(digits, r",[0-9]*$")
+    three_after = _matches(digits, r"[.,][0-9]{3}$")
     both = (commas > 0) & (dots > 0)
     single_comma = (commas == 1) & (dots == 0)
     single_dot = (dots == 1) & (commas == 0)
-    ambiguous = (single_comma | single_dot) & (after == 3)
-    comma_votes = (both & (last == ",")) | (single_comma & ~ambiguous) | ((dots > 1) & (commas == 0))
-    point_votes = (both & (last == ".")) | (single_dot & ~ambiguous) | ((commas > 1) & (dots == 0))
+    ambiguous = (single_comma | single_dot) & three_after
+    comma_votes = (both & last_is_comma) | (single_comma & ~ambiguous) | ((dots > 1) & (commas == 0))
+    point_votes = (both & ~last_is_comma) | (single_dot & ~ambiguous) | ((commas > 1) & (dots == 0))
     column_uses_comma = comma_votes.sum() > point_votes.sum()
-    marks = np.where(both | single_comma | single_dot, last, "")
+    marks = np.where(both | single_comma | single_dot, np.where(last_is_comma, ",", "."), "")
     marks = np.where(ambiguous & single_comma, "," if column_uses_comma else "", marks)
-    marks = np.where(ambiguous & single_dot, "" if column_uses_comma else ".", marks)
-    return pd.Series(marks, index=digits.index, dtype=object)
+    return np.where(ambiguous & single_dot, "" if column_uses_comma else ".", marks)
 
 
 # ---------------------------------------------------------------------------------------------------- categories
 
 
+def _categorise(values: pd.Series, parse: Callable[[pd.Series], np.ndarray], dtype: str | pd.StringDtype) -> pd.Series:
+    """Map each distinct non-blank value through ``parse`` (which sees a pandas string Series); blanks stay <NA>."""
+    text = _text(values)
+
+    def parse_arrow(distinct: pa.Array) -> np.ndarray:
+        return np.asarray(parse(pd.Series(distinct, dtype=_TEXT)), dtype=object)
+
+    parsed = _per_distinct(text, parse_arrow)
+    parsed = np.where(pc.is_valid(text).to_numpy(zero_copy_only=False), parsed, None)
+    return pd.Series(parsed, index=values.index, name=values.name, dtype=dtype)
+
+
 def parse_bools(values: pd.Series) -> pd.Series:
     """Parse checkbox-like cells (true/false, yes/no, 1/0, x, checked, wahr/falsch, ...) to nullable booleans."""
 
-    def parse(uniques: pd.Series) -> pd.Series:
-        lowered = uniques.str.lower()
-        return pd.Series(np.where(lowered.isin(_TRUE), True, np.where(lowered.isin(_FALSE), False, None)))
+    def parse(distinct: pd.Series) -> np.ndarray:
+        lowered = distinct.str.lower()
+        return np.where(lowered.isin(_TRUE), True, np.where(lowered.isin(_FALSE), False, None))
 
-    return _by_unique(values, parse, "boolean")
+    return _categorise(values, parse, "boolean")
 
 
-def _keys(uniques: pd.Series) -> pd.Series:
+def _keys(distinct: pd.Series) -> pd.Series:
     """Lower-case letters and digits only, accents removed: "Closed (Won)" -> "closedwon", "Gagné" -> "gagne"."""
-    folded = uniques.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
+    folded = distinct.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
     return folded.str.replace(r"[\W_]+", "", regex=True)
 
 
 def normalize_stage(values: pd.Series) -> pd.Series:
     """Map a CRM stage or status to "open", "won" or "lost" (any non-won, non-lost stage is open)."""
 
-    def parse(uniques: pd.Series) -> pd.Series:
-        keys = _keys(uniques)
+    def parse(distinct: pd.Series) -> np.ndarray:
+        keys = _keys(distinct)
         won = keys.isin(_WON) | keys.str.startswith("closedwon")
         lost = keys.isin(_LOST) | keys.str.startswith("closedlost")
-        return pd.Series(np.where(won, "won", np.where(lost, "lost", "open")))
+        return np.where(won, "won", np.where(lost, "lost", "open"))
 
-    return _by_unique(values, parse, _TEXT)
+    return _categorise(values, parse, _TEXT)
 
 
 def normalize_activity_type(values: pd.Series) -> pd.Series:
     """Map an activity type to email, call, meeting, demo, proposal or task (unknown non-blank types are tasks)."""
 
-    def parse(uniques: pd.Series) -> pd.Series:
-        keys = _keys(uniques)
-        result = pd.Series("task", index=uniques.index, dtype=object)
-        decided = pd.Series(False, index=uniques.index)
+    def parse(distinct: pd.Series) -> np.ndarray:
+        keys = _keys(distinct)
+        result = np.full(len(keys), "task", dtype=object)
+        decided = np.zeros(len(keys), dtype=bool)
         for kind, words in _ACTIVITY_KEYWORDS:
-            hit = keys.str.contains("|".join(words), regex=True).fillna(False) & ~decided
+            hit = keys.str.contains("|".join(words), regex=True).to_numpy(dtype=bool) & ~decided
             result[hit] = kind
             decided |= hit
         return result
 
-    return _by_unique(values, parse, _TEXT)
+    return _categorise(values, parse, _TEXT)
