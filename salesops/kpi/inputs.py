@@ -17,45 +17,46 @@ from sqlalchemy import Connection, func, select
 from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi.series import Freq, daily_to_periods
-from salesops.kpi.sqlfilters import NO_FILTERS, activity_conditions, grouped, rep_lookup
+from salesops.kpi.sqlfilters import NO_FILTERS, activity_conditions, grouped, rep_directory, rep_lookup
 from salesops.store.schema import activity_daily
 from salesops.store.sqlfn import month_of
 
-
-def _key(workspace_id: int, by: str | None, dialect: str) -> tuple[Any, list]:
-    """FROM clause over the rollup and the group key column for ``by`` (None, rep, team, region or month)."""
-    if by in ("team", "region"):
-        lookup = rep_lookup(workspace_id).subquery("rep_lookup_activity")
-        source = activity_daily.outerjoin(lookup, activity_daily.c.owner == lookup.c.key)
-        return source, [lookup.c[by].label("key")]
-    if by == "rep":
-        return activity_daily, [activity_daily.c.owner.label("key")]
-    if by == "month":
-        return activity_daily, [month_of(activity_daily.c.day, dialect).label("key")]
-    return activity_daily, []
+# Concatenating '' keeps the owner but hides the rollup's primary-key order from SQLite's planner (see outputs).
+OWNER_KEY = (activity_daily.c.owner + "").label("owner")
 
 
 def activity_totals(
     conn: Connection, workspace_id: int, filters: Filters, by: str | None = None
 ) -> dict[Any, tuple[dict[str, int], float]]:
-    """Per group key (None when ungrouped): counts of each activity type (all six present) and logged minutes."""
-    source, keys = _key(workspace_id, by, conn.dialect.name)
-    rows = (
-        select(*keys, activity_daily.c.type, activity_daily.c.n, activity_daily.c.minutes)
-        .select_from(source)
-        .where(*activity_conditions(workspace_id, filters))
+    """Per group (None when ungrouped; rep, team, region or ``YYYY-MM`` month): each type's count, all six types
+    present, and logged minutes. Team and region come from the owner's rep, folded in Python after grouping by owner.
+    """
+    if by == "month":
+        keys = [month_of(activity_daily.c.day, conn.dialect.name).label("owner")]
+    else:
+        keys = [OWNER_KEY] if by in ("rep", "team", "region") else []
+    reps = rep_directory(conn, workspace_id) if by in ("team", "region") else {}
+    rows = select(*keys, activity_daily.c.type, activity_daily.c.n, activity_daily.c.minutes).where(
+        *activity_conditions(workspace_id, filters)
     )
     query = grouped(
         rows,
-        ["key", "type"] if keys else ["type"],
+        ["owner", "type"] if keys else ["type"],
         lambda c: [func.sum(c.n).label("n"), func.sum(c.minutes).label("minutes")],
     )
+
+    def group_of(row: Any) -> Any:
+        if by in ("team", "region"):
+            rep = reps.get(row.owner)
+            return None if rep is None else getattr(rep, by)
+        return row.owner if keys else None
+
     counts: dict[Any, dict[str, int]] = {}
     minutes: dict[Any, float] = defaultdict(float)
     if by is None:
         counts[None] = dict.fromkeys(ACTIVITY_TYPES, 0)
     for row in conn.execute(query):
-        key = row.key if keys else None
+        key = group_of(row)
         by_type = counts.setdefault(key, dict.fromkeys(ACTIVITY_TYPES, 0))
         if row.type in by_type:
             by_type[row.type] += int(row.n or 0)

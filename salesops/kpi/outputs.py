@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Date, FromClause, case, func, literal, select
+from sqlalchemy import Connection, Date, and_, case, func, literal, select
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.filters import Filters
@@ -22,7 +22,7 @@ from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.inputs import activity_totals
 from salesops.kpi.series import Freq, daily_to_periods
-from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped, rep_lookup
+from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped, rep_directory
 from salesops.store.schema import deals
 from salesops.store.sqlfn import day_of, days_between, month_of
 
@@ -53,27 +53,51 @@ def _dialect(conn: Connection) -> str:
     return conn.dialect.name
 
 
-def _source(workspace_id: int, by: GroupBy | None, dialect: str, date_column: Any) -> tuple[FromClause, list]:
-    """The FROM clause over deals and the group key column(s) for ``by`` (month of ``date_column``)."""
-    if by in ("team", "region"):
-        lookup = rep_lookup(workspace_id).subquery("rep_lookup_group")
-        source = deals.outerjoin(lookup, deals.c.owner == lookup.c.key)
-        key = lookup.c.team if by == "team" else func.coalesce(lookup.c.region, deals.c.region)
-        return source, [key.label("key")]
-    keys = {
-        "rep": deals.c.owner,
-        "segment": deals.c.segment,
-        "source": deals.c.lead_source,
-        "product": deals.c.product,
-    }
-    if by is None:
-        return deals, []
-    key = month_of(date_column, dialect) if by == "month" else keys[by]
-    return deals, [key.label("key")]
+# Concatenating '' keeps the owner (NULL stays NULL) but hides ix_deals_ws_owner from SQLite's planner, which would
+# otherwise walk the whole workspace in owner order to save a sort instead of using the period or status index.
+OWNER_KEY = (deals.c.owner + "").label("owner")
 
 
-def _names(keys: list) -> list[str]:
-    return ["key"] if keys else []
+class _Grouping:
+    """How one ``by`` choice groups deal rows: the SQL key columns, and the group each result row belongs to.
+
+    Team and region group by owner in SQL and fold owners onto their rep's team/region in Python (a few hundred
+    owners), so the big deals scan never joins the reps table.
+    """
+
+    def __init__(self, conn: Connection, workspace_id: int, by: GroupBy | None) -> None:
+        self.by = by
+        self.dialect = _dialect(conn)
+        self.reps = rep_directory(conn, workspace_id) if by in ("team", "region") else {}
+
+    def columns(self, date_column: Any) -> list:
+        """Labelled key columns for the row-level select (month of ``date_column`` when grouping by month)."""
+        if self.by is None:
+            return []
+        if self.by in ("rep", "team"):
+            return [OWNER_KEY]
+        if self.by == "region":
+            return [OWNER_KEY, deals.c.region.label("deal_region")]
+        if self.by == "month":
+            return [month_of(date_column, self.dialect).label("key")]
+        column = {"segment": deals.c.segment, "source": deals.c.lead_source, "product": deals.c.product}[self.by]
+        return [column.label("key")]
+
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns(deals.c.close_date)]
+
+    def key(self, row: Any) -> Any:
+        """The group a result row adds to."""
+        if self.by is None:
+            return None
+        if self.by == "rep":
+            return row.owner
+        if self.by == "team":
+            return self.reps[row.owner].team if row.owner in self.reps else None
+        if self.by == "region":
+            rep = self.reps.get(row.owner)
+            return rep.region if rep is not None and rep.region is not None else row.deal_region
+        return row.key
 
 
 def _count_and_amount(c: ReadOnlyColumnCollection) -> list:
@@ -95,66 +119,52 @@ def resolve_period(conn: Connection, workspace_id: int, filters: Filters) -> tup
     return start, end
 
 
-def _closed(conn: Connection, workspace_id: int, filters: Filters, by: GroupBy | None, groups: dict) -> None:
-    """Won/lost counts and revenue in the period, monthly won revenue for growth, and the cycle distribution."""
+def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, groups: dict) -> None:
+    """One scan of the close-date index: won/lost counts and revenue in the period, monthly won revenue before and
+    in it (for growth), and the distribution of cycle days of won deals (for the median)."""
     start, end = filters.start, filters.end
     if start is None or end is None:
         raise ValueError("closed-deal figures need a resolved period")
-    dialect = _dialect(conn)
+    dialect = grouping.dialect
     # Growth needs won revenue before the period; a month group has no growth of its own.
-    lookback = start if by == "month" else d.growth_lookback(start, end)
-    in_period = case((deals.c.close_date >= start, 1), else_=0)
-    source, keys = _source(workspace_id, by, dialect, deals.c.close_date)
-    month = month_of(deals.c.close_date, dialect)
-    wider = replace(filters, start=lookback)
-    rows = (
-        select(
-            *keys,
-            month.label("month"),
-            deals.c.status,
-            in_period.label("in_period"),
-            deals.c.amount,
-        )
-        .select_from(source)
-        .where(*deal_conditions(workspace_id, wider, deals.c.close_date), deals.c.status.in_(CLOSED))
+    lookback = start if grouping.by == "month" else d.growth_lookback(start, end)
+    in_period = deals.c.close_date >= start
+    with_cycle = and_(
+        in_period,
+        deals.c.status == "won",
+        deals.c.created_date.is_not(None),
+        deals.c.created_date <= deals.c.close_date,
     )
-    monthly = grouped(rows, [*_names(keys), "month", "status", "in_period"], _count_and_amount)
-    for row in conn.execute(monthly):
-        group = groups[row.key if keys else None]
+    rows = select(
+        *grouping.columns(deals.c.close_date),
+        month_of(deals.c.close_date, dialect).label("month"),
+        deals.c.status,
+        case((in_period, 1), else_=0).label("in_period"),
+        case((with_cycle, days_between(deals.c.created_date, deals.c.close_date, dialect))).label("days"),
+        deals.c.amount,
+    ).where(*deal_conditions(workspace_id, replace(filters, start=lookback), deals.c.close_date))
+    rows = rows.where(deals.c.status.in_(CLOSED))
+    query = grouped(rows, [*grouping.names(), "month", "status", "in_period", "days"], _count_and_amount)
+    for row in conn.execute(query):
+        group, n, amount = groups[grouping.key(row)], int(row.n), float(row.amount)
         if row.status == "won":
-            group.monthly[row.month] = group.monthly.get(row.month, 0.0) + float(row.amount)
+            group.monthly[row.month] = group.monthly.get(row.month, 0.0) + amount
         if not row.in_period:
             continue
         if row.status == "won":
-            group.deals_won += int(row.n)
-            group.won_revenue += float(row.amount)
+            group.deals_won += n
+            group.won_revenue += amount
         else:
-            group.deals_lost += int(row.n)
-    cycle = days_between(deals.c.created_date, deals.c.close_date, dialect)
-    rows = (
-        select(*keys, cycle.label("days"))
-        .select_from(source)
-        .where(
-            *deal_conditions(workspace_id, filters, deals.c.close_date),
-            deals.c.status == "won",
-            deals.c.created_date.is_not(None),
-            deals.c.created_date <= deals.c.close_date,
-        )
-    )
-    cycles = grouped(rows, [*_names(keys), "days"], lambda c: [func.count().label("n")])
-    for row in conn.execute(cycles):
-        groups[row.key if keys else None].cycles.append((float(row.days), int(row.n)))
+            group.deals_lost += n
+        if row.days is not None:
+            group.cycles.append((float(row.days), n))
 
 
-def _open_and_created(conn: Connection, workspace_id: int, filters: Filters, by: GroupBy | None, groups: dict) -> None:
+def _open_and_created(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, groups: dict) -> None:
     """The open-pipeline snapshot (status index) and the deals created in the period."""
-    dialect = _dialect(conn)
-    source, keys = _source(workspace_id, by, dialect, deals.c.close_date)
-    rows = (
-        select(*keys, deals.c.amount, deals.c.probability)
-        .select_from(source)
-        .where(*deal_conditions(workspace_id, filters, deals.c.close_date if by == "month" else None))
-        .where(deals.c.status == "open")
+    period_column = deals.c.close_date if grouping.by == "month" else None
+    rows = select(*grouping.columns(deals.c.close_date), deals.c.amount, deals.c.probability).where(
+        *deal_conditions(workspace_id, filters, period_column), deals.c.status == "open"
     )
 
     def measures(c: ReadOnlyColumnCollection) -> list:
@@ -165,22 +175,17 @@ def _open_and_created(conn: Connection, workspace_id: int, filters: Filters, by:
             func.coalesce(func.sum(case((known, None), else_=c.amount)), 0.0).label("unweighted"),
         ]
 
-    pipeline = grouped(rows, _names(keys), measures)
-    for row in conn.execute(pipeline):
-        group = groups[row.key if keys else None]
-        group.open_deals = int(row.n)
-        group.open_amount = float(row.amount)
-        group.weighted_known = float(row.weighted)
-        group.amount_without_probability = float(row.unweighted)
-    source, keys = _source(workspace_id, by, dialect, deals.c.created_date)
-    rows = (
-        select(*keys, deals.c.id)
-        .select_from(source)
-        .where(*deal_conditions(workspace_id, filters, deals.c.created_date))
+    for row in conn.execute(grouped(rows, grouping.names(), measures)):
+        group = groups[grouping.key(row)]
+        group.open_deals += int(row.n)
+        group.open_amount += float(row.amount)
+        group.weighted_known += float(row.weighted)
+        group.amount_without_probability += float(row.unweighted)
+    rows = select(*grouping.columns(deals.c.created_date), deals.c.id).where(
+        *deal_conditions(workspace_id, filters, deals.c.created_date)
     )
-    created = grouped(rows, _names(keys), lambda c: [func.count().label("n")])
-    for row in conn.execute(created):
-        groups[row.key if keys else None].created = int(row.n)
+    for row in conn.execute(grouped(rows, grouping.names(), lambda c: [func.count().label("n")])):
+        groups[grouping.key(row)].created += int(row.n)
 
 
 def _kpis(group: _Group, start: date | None, end: date | None, target: float | None) -> dict[str, Any]:
@@ -223,10 +228,10 @@ def _summaries(
     if by is None:
         groups[None] = _Group()
     start, end = resolve_period(conn, workspace_id, filters)
-    resolved = replace(filters, start=start, end=end)
+    grouping = _Grouping(conn, workspace_id, by)
     if start is not None and end is not None and start <= end:
-        _closed(conn, workspace_id, resolved, by, groups)
-    _open_and_created(conn, workspace_id, filters, by, groups)
+        _closed(conn, workspace_id, replace(filters, start=start, end=end), grouping, groups)
+    _open_and_created(conn, workspace_id, filters, grouping, groups)
     if by not in DEAL_ONLY_GROUPS:
         totals = activity_totals(conn, workspace_id, filters, by)
         for key in set(groups) | set(totals):
@@ -280,7 +285,7 @@ def funnel(conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS) -
     further along are older). Rows: "Created", the open stages, "Won". Columns: stage, current (deals there now),
     amount (their open or won amount), reached, share_of_created, conversion_to_next (None on the last row).
     """
-    age = days_between(deals.c.created_date, literal(date(2000, 1, 1), Date), conn.dialect.name)
+    created_day = days_between(literal(date(2000, 1, 1), Date), deals.c.created_date, conn.dialect.name)
     query = (
         select(
             deals.c.status,
@@ -288,7 +293,7 @@ def funnel(conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS) -
             func.count(),
             func.coalesce(func.sum(deals.c.amount), 0.0),
             func.avg(deals.c.probability),
-            func.avg(age),
+            func.avg(created_day),
         )
         .where(*deal_conditions(workspace_id, filters, deals.c.created_date))
         .group_by(deals.c.status, deals.c.stage)
@@ -296,7 +301,7 @@ def funnel(conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS) -
     rows = conn.execute(query).all()
     open_stages = [row for row in rows if row[0] == "open"]
     by_probability = all(row[4] is not None for row in open_stages)
-    # age is created date minus 2000-01-01 reversed in sign by days_between(created, 2000): larger = older.
+    # Without probabilities: the stage whose deals were created most recently on average comes first.
     open_stages.sort(key=lambda r: (float(r[4]) if by_probability else -float(r[5] or 0.0), str(r[1])))
     won = [row for row in rows if row[0] == "won"]
     won_count, won_amount = sum(int(r[2]) for r in won), sum(float(r[3]) for r in won)
@@ -327,38 +332,37 @@ def leaderboard(conn: Connection, workspace_id: int, filters: Filters = NO_FILTE
     Best rep first.
     """
     start, end = resolve_period(conn, workspace_id, filters)
-    lookup = rep_lookup(workspace_id).subquery("rep_lookup_board")
-    won = deals.c.status == "won"
-    query = (
-        select(
-            deals.c.owner,
-            func.max(lookup.c.team),
-            func.max(lookup.c.region),
-            func.max(lookup.c.quota),
-            func.coalesce(func.sum(case((won, deals.c.amount))), 0.0),
-            func.coalesce(func.sum(case((won, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((won, 0), else_=1)), 0),
-        )
-        .select_from(deals.outerjoin(lookup, deals.c.owner == lookup.c.key))
-        .where(*deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED))
-        .group_by(deals.c.owner)
+    rows = select(OWNER_KEY, deals.c.status, deals.c.amount).where(
+        *deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED)
     )
+
+    def measures(c: ReadOnlyColumnCollection) -> list:
+        won = c.status == "won"
+        return [
+            func.coalesce(func.sum(case((won, c.amount))), 0.0).label("revenue"),
+            func.sum(case((won, 1), else_=0)).label("won"),
+            func.sum(case((won, 0), else_=1)).label("lost"),
+        ]
+
+    reps = rep_directory(conn, workspace_id)
     years = ((end - start).days + 1) / 365.0 if start is not None and end is not None else None
     records = []
-    for rep, team, region, quota, won_amount, won_count, lost_count in conn.execute(query):
-        revenue, n_won, n_lost = float(won_amount), int(won_count), int(lost_count)
+    for row in conn.execute(grouped(rows, ["owner"], measures)):
+        revenue, n_won, n_lost = float(row.revenue), int(row.won), int(row.lost)
+        rep = reps.get(row.owner)
+        quota = rep.quota if rep is not None else None
         records.append(
             {
-                "rep": rep,
-                "team": team,
-                "region": region,
+                "rep": row.owner,
+                "team": rep.team if rep is not None else None,
+                "region": rep.region if rep is not None else None,
                 "won_revenue": revenue,
                 "deals_won": n_won,
                 "deals_lost": n_lost,
                 "win_rate": d.win_rate(n_won, n_lost),
                 "avg_deal_size": d.avg_deal_size(revenue, n_won),
-                "quota": None if quota is None else float(quota),
-                "quota_attainment": None if quota is None or not years else d.ratio(revenue, float(quota) * years),
+                "quota": quota,
+                "quota_attainment": d.ratio(revenue, quota * years) if quota is not None and years else None,
             }
         )
     columns = ["rep", "team", "region", "won_revenue", "deals_won", "deals_lost", "win_rate", "avg_deal_size"]

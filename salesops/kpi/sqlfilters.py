@@ -9,9 +9,10 @@ narrow activity KPIs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, union_all
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.elements import ColumnClause
 
@@ -36,6 +37,23 @@ def rep_lookup(workspace_id: int) -> Select:
         func.max(both.c.region).label("region"),
         func.max(both.c.quota).label("quota"),
     ).group_by(both.c.key)
+
+
+@dataclass(frozen=True)
+class Rep:
+    """What the KPI layer needs to know about a deal or activity owner."""
+
+    team: str | None
+    region: str | None
+    quota: float | None
+
+
+def rep_directory(conn: Connection, workspace_id: int) -> dict[str, Rep]:
+    """Owner key (rep name, or id when no rep has that name) → team, region and annual quota."""
+    return {
+        row.key: Rep(row.team, row.region, None if row.quota is None else float(row.quota))
+        for row in conn.execute(rep_lookup(workspace_id))
+    }
 
 
 def _owners_where(workspace_id: int, column: str, values: tuple[str, ...]) -> Select:
