@@ -1,4 +1,4 @@
-"""KPI queries against a real store (SQLite file, and PostgreSQL when it answers) on a hand-computed dataset.
+"""KPI and data-quality queries on a real store (SQLite file, PostgreSQL when it answers), hand-computed data.
 
 The dataset (Q1 2025 is the period most tests use):
 - reps: Alice (East/EMEA, quota 120,000), Bob (West/AMER), Carol (id r3, West, no region; her deals name "r3").
@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, insert
 
 from salesops.filters import Filters
 from salesops.kpi import activity_by_rep, activity_mix, bookings, funnel, leaderboard, summary, summary_by
+from salesops.kpi.quality import quality_report
 from salesops.store.schema import activity_daily, deals, reps
 from salesops.store.workspaces import get_or_create
 
@@ -37,7 +38,8 @@ def add_deals(conn: Connection, workspace_id: int, rows: list[dict]) -> None:
                 "created_batch_id": 0,
                 "is_closed": row["status"] != "open",
                 "is_won": row["status"] == "won",
-                **dict.fromkeys(("probability", "region", "segment", "stage", "lead_source", "product")),
+                **dict.fromkeys(("name", "account", "amount", "probability", "region", "segment", "stage")),
+                **dict.fromkeys(("lead_source", "product")),
                 **row,
             }
             for row in rows
@@ -291,3 +293,68 @@ def test_activities_only_workspace(engine: Engine) -> None:
     assert list(stages["reached"]) == [0, 0]
     assert sales["won_revenue"].sum() == 0
     json.dumps(kpis, allow_nan=False)
+
+
+def test_quality_report_of_a_clean_workspace_scores_100(store: tuple[Engine, int]) -> None:
+    engine, ws = store
+    with engine.connect() as conn:
+        report = quality_report(conn, ws, today=date(2025, 1, 15))
+    # On 15 January 2025 no open deal is past its close date; only optional columns have gaps.
+    assert [(f.entity, f.column) for f in report.findings] == [("deals", "probability"), ("reps", "quota")]
+    assert report.score == round(100 - 4 * 6 / 9 - 4 * 2 / 3)
+    completeness = report.columns.set_index(["entity", "column"])["completeness"]
+    assert completeness[("deals", "amount")] == 1.0
+    assert completeness[("deals", "probability")] == pytest.approx(3 / 9)
+    assert completeness[("reps", "quota")] == pytest.approx(1 / 3)
+
+
+def test_quality_report_finds_dirty_rows(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ws = get_or_create(conn, "dirty")
+        add_deals(
+            conn,
+            ws,
+            [
+                {"id": "ok", "owner": "Alice", "status": "won", "stage": "Won", "amount": 100.0, "probability": 100.0,
+                 "created_date": date(2025, 1, 1), "close_date": date(2025, 1, 20), "name": "Big deal",
+                 "account": "Acme"},
+                {"id": "no-amount", "owner": "Alice", "status": "won", "stage": "Won", "probability": 100.0,
+                 "created_date": date(2025, 1, 1), "close_date": date(2025, 1, 20)},
+                {"id": "stale", "owner": "Zed", "status": "open", "stage": "Proposal", "amount": 50.0,
+                 "probability": 100.0, "created_date": date(2025, 1, 1), "close_date": date(2025, 2, 1)},
+                {"id": "lost", "owner": "Alice", "status": "lost", "stage": "Lost", "amount": 70.0, "probability": 20.0,
+                 "created_date": date(2025, 3, 1), "close_date": date(2025, 2, 1), "name": " big DEAL ",
+                 "account": "acme"},
+            ],
+        )  # fmt: skip
+        conn.execute(
+            insert(reps),
+            [
+                {"workspace_id": ws, "id": "r1", "name": "Alice", "email": "alice@example.com", "quota": 1000.0,
+                 "batch_id": 0, "created_batch_id": 0},
+                {"workspace_id": ws, "id": "r2", "name": "Bob", "email": "bob-at-example", "quota": 1000.0,
+                 "batch_id": 0, "created_batch_id": 0},
+            ],
+        )  # fmt: skip
+        report = quality_report(conn, ws, today=date(2025, 6, 1))
+    found = {(f.entity, f.message): f for f in report.findings}
+    assert found[("deals", "Won deals without an amount.")].count == 1
+    assert found[("deals", "Won deals without an amount.")].severity == "high"
+    assert found[("deals", "Open deals whose close date has passed (stale pipeline).")].count == 1
+    assert found[("deals", "Open deals at 100 % probability.")].count == 1
+    assert found[("deals", "Lost deals with a probability above 0.")].count == 1
+    assert found[("deals", "Close date before created date.")].count == 1
+    assert found[("deals", "1 deals look like duplicates (same normalised name).")].count == 1
+    assert found[("deals", "1 deals have an owner that matches no rep's name or id.")].count == 1
+    assert found[("reps", "Malformed rep emails.")].count == 1
+    assert all(f.fix for f in report.findings)
+    assert report.findings[0].severity == "high"
+    assert 0 <= report.score < 80
+
+
+def test_quality_report_of_an_empty_workspace(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ws = get_or_create(conn, "empty")
+        report = quality_report(conn, ws, today=date(2025, 6, 1))
+    assert [f.message for f in report.findings] == ["No deals loaded; output KPIs need deals."]
+    assert report.score == 75

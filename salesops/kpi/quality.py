@@ -1,0 +1,269 @@
+"""Data-quality report of a workspace: completeness, validity, likely duplicates, stale and inconsistent deals.
+
+Everything is counted in SQL: one query per table gives the filled count of every column and the count of every
+rule breach (CASE sums), one GROUP BY per duplicate key finds likely duplicates. The score starts at 100 and each
+finding takes off its severity's weight times the share of the entity's rows it affects, so a single bad row
+costs little and a column that is empty everywhere costs the full weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, NamedTuple
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, not_, or_, select
+
+from salesops.kpi.sqlfilters import rep_lookup
+from salesops.store.schema import RECORD_TABLES, accounts, activities, deals, leads, reps
+
+Severity = Literal["high", "medium", "low"]
+WEIGHTS: dict[str, float] = {"high": 25.0, "medium": 10.0, "low": 4.0}
+BOOKKEEPING = {"workspace_id", "id", "extra", "batch_id", "created_batch_id"}
+
+
+class Finding(NamedTuple):
+    """One problem in the data, how many rows have it and what to do about it."""
+
+    severity: Severity
+    entity: str
+    column: str | None
+    message: str
+    fix: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The 0-100 score, the findings that lower it (worst first) and completeness per entity and column."""
+
+    score: int
+    findings: list[Finding]
+    columns: pd.DataFrame  # entity, column, filled, rows, completeness (0-1)
+
+
+class _Rule(NamedTuple):
+    severity: Severity
+    column: str | None
+    condition: ColumnElement[bool]
+    message: str
+    fix: str
+
+
+# Columns whose gaps break KPIs, with the severity of a gap and the fix.
+KEY_COLUMNS: dict[str, dict[str, tuple[Severity, str]]] = {
+    "deals": {
+        "amount": ("high", "Map the amount column, or fill amounts in the CRM; revenue and deal size ignore these."),
+        "close_date": ("high", "Map the close date; closed deals without one are left out of every period."),
+        "created_date": ("medium", "Map the created date; cycle length and opportunities created need it."),
+        "owner": ("medium", "Map the owner column so deals count for a rep, team and region."),
+        "stage": ("low", "Map the stage column; the funnel needs it."),
+        "probability": ("low", "Map probability; the weighted pipeline falls back to the win rate without it."),
+    },
+    "activities": {
+        "occurred_at": ("high", "Map the activity date; undated activities count in no period."),
+        "owner": ("medium", "Map the activity owner so activities count for a rep."),
+        "duration_minutes": ("low", "Map the duration to measure selling hours."),
+    },
+    "reps": {
+        "team": ("low", "Add a team column to the reps export to filter and group by team."),
+        "quota": ("low", "Add quotas to the reps export to see attainment."),
+    },
+    "leads": {
+        "created_date": ("medium", "Map the lead created date; lead volume per period needs it."),
+        "source": ("low", "Map the lead source to compare channels."),
+    },
+    "accounts": {"name": ("medium", "Map the account name; deals are linked to accounts by name.")},
+}
+
+
+def _email_invalid(column: ColumnElement) -> ColumnElement[bool]:
+    return and_(column.is_not(None), not_(column.like("%_@_%.%")))
+
+
+def _rules(today: date) -> dict[str, list[_Rule]]:
+    """Validity and consistency rules per entity, each a SQL condition on one row."""
+    d = deals.c
+    return {
+        "deals": [
+            _Rule("high", "amount", d.amount < 0, "Negative deal amounts.", "Correct the amounts in the CRM."),
+            _Rule(
+                "high",
+                "amount",
+                and_(d.status == "won", or_(d.amount.is_(None), d.amount == 0)),
+                "Won deals without an amount.",
+                "Enter the amount of every won deal; revenue is understated.",
+            ),
+            _Rule(
+                "medium",
+                "probability",
+                or_(d.probability < 0, d.probability > 100),
+                "Probability outside 0-100.",
+                "Export probability as a percentage between 0 and 100.",
+            ),
+            _Rule(
+                "medium",
+                "close_date",
+                and_(d.close_date.is_not(None), d.created_date.is_not(None), d.close_date < d.created_date),
+                "Close date before created date.",
+                "Fix the dates; these deals are left out of cycle length.",
+            ),
+            _Rule(
+                "medium",
+                "close_date",
+                and_(d.status == "open", d.close_date < today),
+                "Open deals whose close date has passed (stale pipeline).",
+                "Ask owners to update the close date or close the deal; stale deals inflate the pipeline.",
+            ),
+            _Rule(
+                "medium",
+                "close_date",
+                and_(d.status != "open", d.close_date.is_(None)),
+                "Closed deals without a close date.",
+                "Map or fill the close date; these deals count in no period.",
+            ),
+            _Rule(
+                "low",
+                "probability",
+                and_(d.status == "open", d.probability >= 100),
+                "Open deals at 100 % probability.",
+                "Close them as won, or lower the probability.",
+            ),
+            _Rule(
+                "low",
+                "probability",
+                and_(d.status == "lost", d.probability > 0),
+                "Lost deals with a probability above 0.",
+                "Set probability to 0 when a deal is lost (a stage-probability setting in most CRMs).",
+            ),
+        ],
+        "activities": [
+            _Rule(
+                "low",
+                "duration_minutes",
+                activities.c.duration_minutes < 0,
+                "Negative activity durations.",
+                "Correct the durations; they reduce selling hours.",
+            ),
+        ],
+        "leads": [
+            _Rule("low", "email", _email_invalid(leads.c.email), "Malformed lead emails.", "Correct the emails."),
+        ],
+        "reps": [
+            _Rule("low", "email", _email_invalid(reps.c.email), "Malformed rep emails.", "Correct the emails."),
+            _Rule("medium", "quota", reps.c.quota < 0, "Negative quotas.", "Correct the quotas."),
+        ],
+    }
+
+
+def _norm(column: ColumnElement) -> ColumnElement:
+    return func.lower(func.trim(column))
+
+
+# Likely duplicates (the CRM id is unique after upsert): same normalised value(s) on different records.
+DUPLICATE_KEYS: dict[str, list[tuple[str, list[ColumnElement]]]] = {
+    "accounts": [("name", [_norm(accounts.c.name)])],
+    "leads": [("email", [_norm(leads.c.email)])],
+    "reps": [("name", [_norm(reps.c.name)]), ("email", [_norm(reps.c.email)])],
+    "deals": [("name", [_norm(deals.c.name), _norm(deals.c.account)])],
+}
+
+
+def _columns_and_rules(
+    conn: Connection, workspace_id: int, entity: str, table: Table, rules: list[_Rule]
+) -> tuple[int, list[dict], list[tuple[_Rule, int]]]:
+    """One query: row count, filled count per column, breach count per rule."""
+    names = [c.name for c in table.columns if c.name not in BOOKKEEPING]
+    query = select(
+        func.count().label("rows"),
+        *[func.count(table.c[name]) for name in names],
+        *[func.coalesce(func.sum(case((rule.condition, 1), else_=0)), 0) for rule in rules],
+    ).where(table.c.workspace_id == workspace_id)
+    values = list(conn.execute(query).one())
+    rows = int(values[0])
+    filled = values[1 : 1 + len(names)]
+    columns = [
+        {"entity": entity, "column": name, "filled": int(n), "rows": rows, "completeness": n / rows if rows else None}
+        for name, n in zip(names, filled, strict=True)
+    ]
+    breaches = [(rule, int(n)) for rule, n in zip(rules, values[1 + len(names) :], strict=True)]
+    return rows, columns, breaches
+
+
+def _duplicates(conn: Connection, workspace_id: int, table: Table, key: list[ColumnElement]) -> int:
+    """Records beyond the first in every group sharing the normalised key (keys with a NULL part are skipped)."""
+    groups = (
+        select(func.count().label("n"))
+        .where(table.c.workspace_id == workspace_id, *[part.is_not(None) for part in key])
+        .group_by(*key)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    return int(conn.execute(select(func.coalesce(func.sum(groups.c.n - 1), 0))).scalar() or 0)
+
+
+def _orphan_owners(conn: Connection, workspace_id: int) -> int:
+    """Deals whose owner matches no rep name or id (only meaningful when reps are loaded)."""
+    known = rep_lookup(workspace_id).subquery("known_reps")
+    query = select(func.count()).where(
+        deals.c.workspace_id == workspace_id,
+        deals.c.owner.is_not(None),
+        deals.c.owner.not_in(select(known.c.key)),
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
+def score(findings: list[Finding], rows: dict[str, int]) -> int:
+    """100 minus, per finding, its severity weight × the share of the entity's rows affected (a whole weight when
+    the entity has no rows to share over)."""
+    penalty = 0.0
+    for finding in findings:
+        total = rows.get(finding.entity, 0)
+        share = min(1.0, finding.count / total) if total else 1.0
+        penalty += WEIGHTS[finding.severity] * share
+    return max(0, min(100, round(100 - penalty)))
+
+
+def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityReport:
+    """Completeness, validity, duplicates, stale and inconsistent records of a workspace, and a 0-100 score.
+
+    ``today`` decides which open deals are stale (close date before it).
+    """
+    rules = _rules(today)
+    findings: list[Finding] = []
+    columns: list[dict] = []
+    rows: dict[str, int] = {}
+    for entity, table in RECORD_TABLES.items():
+        count, entity_columns, breaches = _columns_and_rules(conn, workspace_id, entity, table, rules.get(entity, []))
+        rows[entity] = count
+        columns += entity_columns
+        if not count:
+            continue
+        for column in entity_columns:
+            severity_fix = KEY_COLUMNS.get(entity, {}).get(column["column"])
+            missing = count - column["filled"]
+            if severity_fix and missing:
+                severity, fix = severity_fix
+                message = f"{column['column']} is empty in {missing} of {count} {entity}."
+                findings.append(Finding(severity, entity, column["column"], message, fix, missing))
+        findings += [Finding(r.severity, entity, r.column, r.message, r.fix, n) for r, n in breaches if n]
+        for column_name, key in DUPLICATE_KEYS.get(entity, []):
+            n = _duplicates(conn, workspace_id, table, key)
+            if n:
+                message = f"{n} {entity} look like duplicates (same normalised {column_name})."
+                fix = "Merge the duplicates in the CRM, then re-export."
+                findings.append(Finding("medium", entity, column_name, message, fix, n))
+    if not rows["deals"]:
+        findings.append(
+            Finding("high", "deals", None, "No deals loaded; output KPIs need deals.", "Upload a deals export.", 0)
+        )
+    elif rows["reps"]:
+        orphans = _orphan_owners(conn, workspace_id)
+        if orphans:
+            message = f"{orphans} deals have an owner that matches no rep's name or id."
+            fix = "Add those reps to the reps export, or use the same names in both exports."
+            findings.append(Finding("medium", "deals", "owner", message, fix, orphans))
+    order = {"high": 0, "medium": 1, "low": 2}
+    findings.sort(key=lambda f: (order[f.severity], -f.count, f.entity, f.column or ""))
+    return QualityReport(score(findings, rows), findings, pd.DataFrame(columns))
