@@ -36,10 +36,11 @@ class Scored:
 
 
 def plan_origins(n: int, horizon: int, min_train: int, max_origins: int) -> Origins | None:
-    """Up to ``max_origins`` origins, the last one leaving ``horizon`` (capped at 12) months to test, spaced a quarter
-    of the horizon apart; the horizon shrinks when the history is too short. None when no origin fits."""
+    """Up to ``max_origins`` origins, the last one leaving ``horizon`` (capped at 12) months to test, spaced half the
+    horizon apart (windows from different seasons); the horizon shrinks when the history is too short. None when no
+    origin fits."""
     for h in range(min(horizon, MAX_BACKTEST_HORIZON), 0, -1):
-        step = max(1, h // 4)
+        step = max(1, h // 2)
         room = n - h - min_train
         if room >= 0:
             count = min(max_origins, room // step + 1)

@@ -9,13 +9,13 @@ from salesops.forecast.backtest import Origins, backtest, mape, mase_scale, plan
 from salesops.forecast.models import Drift, SeasonalNaive
 
 
-def test_five_years_get_four_origins_a_quarter_apart_with_a_twelve_month_horizon():
-    assert plan_origins(60, 18, min_train=18, max_origins=4) == Origins(12, (39, 42, 45, 48))
+def test_five_years_get_four_origins_half_a_horizon_apart_with_a_twelve_month_horizon():
+    assert plan_origins(60, 18, min_train=18, max_origins=4) == Origins(12, (30, 36, 42, 48))
 
 
 def test_short_history_shrinks_the_origins_then_the_horizon():
-    assert plan_origins(23, 12, min_train=8, max_origins=4) == Origins(12, (8, 11))
-    assert plan_origins(22, 12, min_train=8, max_origins=4) == Origins(12, (10,))
+    assert plan_origins(26, 12, min_train=8, max_origins=4) == Origins(12, (8, 14))
+    assert plan_origins(25, 12, min_train=8, max_origins=4) == Origins(12, (13,))
     assert plan_origins(12, 6, min_train=8, max_origins=4) == Origins(4, (8,))
     assert plan_origins(8, 6, min_train=8, max_origins=4) is None
 
