@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -23,6 +23,7 @@ from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from salesops.filters import Filters
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
+from salesops.kpi.outputs import resolve_period
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
 from salesops.segments.figures import percent
 from salesops.store.schema import deals
@@ -99,9 +100,12 @@ def forecast_vs_actual(
 ) -> AccuracyResult:
     """Forecast (expected revenue), commit and won revenue of the deals closing in each month, total and per rep.
 
-    Months are close-date months within the filter's period. Without any probability, expected revenue or
+    Months are close-date months within the filter's period; without an end date they stop at the last closed
+    deal, as later months have nothing booked to compare yet. Without any probability, expected revenue or
     forecast category the frames are empty and the note says so.
     """
+    if filters.end is None:
+        filters = replace(filters, end=resolve_period(conn, workspace_id, filters)[1])
     known = deals.c.expected_revenue.is_not(None) | deals.c.probability.is_not(None)
     expected = func.coalesce(deals.c.expected_revenue, deals.c.amount * deals.c.probability / 100.0)
     committed = func.lower(deals.c.forecast_category).in_(COMMIT_CATEGORIES)

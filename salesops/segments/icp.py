@@ -113,7 +113,8 @@ def _keys(workspace_id: int, dims: Sequence[Dimension]) -> tuple[Any, list[Colum
         "source": deals.c.lead_source,
         "segment": deals.c.segment,
     }
-    source = deals.outerjoin(lookup, deals.c.account == lookup.c.key)
+    needs_accounts = bool({"industry", "size_band", "region"} & set(dims))
+    source = deals.outerjoin(lookup, deals.c.account == lookup.c.key) if needs_accounts else deals
     return source, [expressions[dim].label(dim) for dim in dims]
 
 

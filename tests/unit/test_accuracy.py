@@ -58,7 +58,10 @@ def test_a_rep_who_always_over_forecasts_is_flagged_and_an_accurate_one_is_not(e
     with engine.begin() as conn:
         ws = get_or_create(conn, "acc")
         add_deals(conn, ws, forecast_history())
+        add_deals(conn, ws, [{"id": "F", "owner": "Andy", "status": "open", "amount": 5.0, "probability": 50.0,
+                              "close_date": date(2025, 12, 1)}])  # fmt: skip
         result = forecast_vs_actual(conn, ws, H1)
+        open_ended = forecast_vs_actual(conn, ws)
     reps = result.reps.set_index("rep")
     # Olga: (5 × 40 % − 10 %) / 6 = 31.7 %.
     assert reps.loc["Olga", "mean_error_pct"] == pytest.approx(1.9 / 6)
@@ -75,6 +78,8 @@ def test_a_rep_who_always_over_forecasts_is_flagged_and_an_accurate_one_is_not(e
     assert olga_june["forecast"] == pytest.approx(900.0)
     assert olga_june["commit"] == 0.0
     assert "snapshot" in result.note
+    # Without an end date the months stop at the last closed deal: December has nothing booked to compare yet.
+    assert open_ended.monthly["month"].tolist() == [f"2025-0{m}" for m in range(1, 7)]
 
 
 def test_deals_without_forecast_fields_explain_instead_of_comparing(sqlite_engine: Engine) -> None:
