@@ -20,6 +20,7 @@ from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
+from salesops.kpi.definitions import previous_period
 from salesops.kpi.inputs import activity_totals
 from salesops.kpi.series import Freq, daily_to_periods
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped, rep_directory
@@ -119,18 +120,27 @@ def resolve_period(conn: Connection, workspace_id: int, filters: Filters) -> tup
     return start, end
 
 
-def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, groups: dict) -> None:
-    """One scan of the close-date index: won/lost counts and revenue in the period, monthly won revenue before and
-    in it (for growth), and the distribution of cycle days of won deals (for the median)."""
+def _bucket(column: Any, start: date, previous_start: date | None) -> Any:
+    """0 for the period, 1 for the previous period (which ends the day before ``start``), -1 before both."""
+    if previous_start is None:
+        return case((column >= start, 0), else_=-1)
+    return case((column >= start, 0), (column >= previous_start, 1), else_=-1)
+
+
+def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict]) -> None:
+    """One scan of the close-date index: won/lost counts and revenue in the period (and the previous period when
+    ``periods`` has two), monthly won revenue (for growth), and the cycle days of won deals (for the median)."""
     start, end = filters.start, filters.end
     if start is None or end is None:
         raise ValueError("closed-deal figures need a resolved period")
     dialect = grouping.dialect
+    previous_start = previous_period(filters).start if len(periods) > 1 else None
     # Growth needs won revenue before the period; a month group has no growth of its own.
-    lookback = start if grouping.by == "month" else d.growth_lookback(start, end)
-    in_period = deals.c.close_date >= start
+    scan_start = start if grouping.by == "month" else d.growth_lookback(start, end)
+    scan_start = min(scan_start, previous_start or scan_start)
+    bucket = _bucket(deals.c.close_date, start, previous_start)
     with_cycle = and_(
-        in_period,
+        deals.c.close_date >= (previous_start or start),
         deals.c.status == "won",
         deals.c.created_date.is_not(None),
         deals.c.created_date <= deals.c.close_date,
@@ -139,18 +149,20 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
         *grouping.columns(deals.c.close_date),
         month_of(deals.c.close_date, dialect).label("month"),
         deals.c.status,
-        case((in_period, 1), else_=0).label("in_period"),
+        bucket.label("bucket"),
         case((with_cycle, days_between(deals.c.created_date, deals.c.close_date, dialect))).label("days"),
         deals.c.amount,
-    ).where(*deal_conditions(workspace_id, replace(filters, start=lookback), deals.c.close_date))
+    ).where(*deal_conditions(workspace_id, replace(filters, start=scan_start), deals.c.close_date))
     rows = rows.where(deals.c.status.in_(CLOSED))
-    query = grouped(rows, [*grouping.names(), "month", "status", "in_period", "days"], _count_and_amount)
+    query = grouped(rows, [*grouping.names(), "month", "status", "bucket", "days"], _count_and_amount)
     for row in conn.execute(query):
-        group, n, amount = groups[grouping.key(row)], int(row.n), float(row.amount)
+        key, n, amount = grouping.key(row), int(row.n), float(row.amount)
         if row.status == "won":
-            group.monthly[row.month] = group.monthly.get(row.month, 0.0) + amount
-        if not row.in_period:
+            monthly = periods[0][key].monthly
+            monthly[row.month] = monthly.get(row.month, 0.0) + amount
+        if row.bucket < 0:
             continue
+        group = periods[row.bucket][key]
         if row.status == "won":
             group.deals_won += n
             group.won_revenue += amount
@@ -160,8 +172,10 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
             group.cycles.append((float(row.days), n))
 
 
-def _open_and_created(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, groups: dict) -> None:
-    """The open-pipeline snapshot (status index) and the deals created in the period."""
+def _open_and_created(
+    conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict]
+) -> None:
+    """The open-pipeline snapshot (status index, the same for every period) and the deals created in each period."""
     period_column = deals.c.close_date if grouping.by == "month" else None
     rows = select(*grouping.columns(deals.c.close_date), deals.c.amount, deals.c.probability).where(
         *deal_conditions(workspace_id, filters, period_column), deals.c.status == "open"
@@ -176,16 +190,24 @@ def _open_and_created(conn: Connection, workspace_id: int, filters: Filters, gro
         ]
 
     for row in conn.execute(grouped(rows, grouping.names(), measures)):
-        group = groups[grouping.key(row)]
-        group.open_deals += int(row.n)
-        group.open_amount += float(row.amount)
-        group.weighted_known += float(row.weighted)
-        group.amount_without_probability += float(row.unweighted)
-    rows = select(*grouping.columns(deals.c.created_date), deals.c.id).where(
-        *deal_conditions(workspace_id, filters, deals.c.created_date)
+        for groups in periods:
+            group = groups[grouping.key(row)]
+            group.open_deals += int(row.n)
+            group.open_amount += float(row.amount)
+            group.weighted_known += float(row.weighted)
+            group.amount_without_probability += float(row.unweighted)
+    scan = filters
+    bucket: Any = literal(0)
+    if len(periods) > 1 and filters.start is not None:
+        scan = previous_period(filters)
+        scan = replace(filters, start=scan.start)
+        bucket = _bucket(deals.c.created_date, filters.start, scan.start)
+    rows = select(*grouping.columns(deals.c.created_date), bucket.label("bucket")).where(
+        *deal_conditions(workspace_id, scan, deals.c.created_date)
     )
-    for row in conn.execute(grouped(rows, grouping.names(), lambda c: [func.count().label("n")])):
-        groups[grouping.key(row)].created += int(row.n)
+    names = [*grouping.names(), "bucket"]
+    for row in conn.execute(grouped(rows, names, lambda c: [func.count().label("n")])):
+        periods[row.bucket][grouping.key(row)].created += int(row.n)
 
 
 def _kpis(group: _Group, start: date | None, end: date | None, target: float | None) -> dict[str, Any]:
@@ -221,31 +243,55 @@ def _kpis(group: _Group, start: date | None, end: date | None, target: float | N
 
 
 def _summaries(
-    conn: Connection, workspace_id: int, filters: Filters, by: GroupBy | None
-) -> tuple[dict[Any, _Group], date | None, date | None]:
-    """Aggregates per group (key None when ungrouped) and the resolved period."""
-    groups: dict[Any, _Group] = defaultdict(_Group)
-    if by is None:
-        groups[None] = _Group()
+    conn: Connection, workspace_id: int, filters: Filters, by: GroupBy | None, *, compare: bool = False
+) -> tuple[list[dict[Any, _Group]], date | None, date | None]:
+    """Aggregates per group (key None when ungrouped) of the period, and of the previous period when ``compare``
+    and the period is known; plus the resolved period."""
     start, end = resolve_period(conn, workspace_id, filters)
+    known = start is not None and end is not None and start <= end
+    resolved = replace(filters, start=start, end=end)
+    periods: list[dict[Any, _Group]] = [defaultdict(_Group) for _ in range(2 if compare and known else 1)]
+    if by is None:
+        for groups in periods:
+            groups[None] = _Group()
     grouping = _Grouping(conn, workspace_id, by)
-    if start is not None and end is not None and start <= end:
-        _closed(conn, workspace_id, replace(filters, start=start, end=end), grouping, groups)
-    _open_and_created(conn, workspace_id, filters, grouping, groups)
+    if known:
+        _closed(conn, workspace_id, resolved, grouping, periods)
+    # Created deals and activities count over the user's period: all time when no dates were chosen.
+    _open_and_created(conn, workspace_id, resolved if len(periods) > 1 else filters, grouping, periods)
     if by not in DEAL_ONLY_GROUPS:
-        totals = activity_totals(conn, workspace_id, filters, by)
-        for key in set(groups) | set(totals):
-            groups[key].activities, groups[key].minutes = totals.get(key, (dict.fromkeys(ACTIVITY_TYPES, 0), 0.0))
-    return groups, start, end
+        windows = [filters, previous_period(resolved)] if len(periods) > 1 else [filters]
+        for groups, window in zip(periods, windows, strict=True):
+            totals = activity_totals(conn, workspace_id, window, by)
+            for key in set(groups) | set(totals):
+                groups[key].activities, groups[key].minutes = totals.get(key, (dict.fromkeys(ACTIVITY_TYPES, 0), 0.0))
+    return periods, start, end
 
 
-def summary(conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS, *, target: float | None = None) -> dict:
+def summary(
+    conn: Connection,
+    workspace_id: int,
+    filters: Filters = NO_FILTERS,
+    *,
+    target: float | None = None,
+    compare: bool = False,
+) -> dict:
     """Every headline KPI of the filtered workspace in one JSON-serialisable dict (see DESIGN.md definitions).
 
-    ``target`` is the revenue target of the period, for pipeline coverage.
+    ``target`` is the revenue target of the period, for pipeline coverage. With ``compare``, key ``previous``
+    holds the same KPIs (growth and coverage excepted) for :func:`previous_period`, computed in the same scans;
+    it is None when the period is unknown (no closed deals and no dates chosen).
     """
-    groups, start, end = _summaries(conn, workspace_id, filters, None)
-    return _kpis(groups[None], start, end, target)
+    periods, start, end = _summaries(conn, workspace_id, filters, None, compare=compare)
+    result = _kpis(periods[0][None], start, end, target)
+    if compare:
+        result["previous"] = None
+        if len(periods) > 1 and start is not None and end is not None:
+            before = previous_period(replace(filters, start=start, end=end))
+            previous = _kpis(periods[1][None], before.start, before.end, None)
+            result["previous"] = {k: v for k, v in previous.items() if not k.startswith("growth_")}
+            del result["previous"]["pipeline_coverage"]
+    return result
 
 
 def summary_by(conn: Connection, workspace_id: int, by: GroupBy, filters: Filters = NO_FILTERS) -> list[dict]:
@@ -254,8 +300,8 @@ def summary_by(conn: Connection, workspace_id: int, by: GroupBy, filters: Filter
     Activity figures are None when grouping by segment, source or product (activities carry none of these).
     Months come in calendar order, other groups by won revenue, largest first.
     """
-    groups, start, end = _summaries(conn, workspace_id, filters, by)
-    rows = [{by: key, **_kpis(group, start, end, None)} for key, group in groups.items()]
+    periods, start, end = _summaries(conn, workspace_id, filters, by)
+    rows = [{by: key, **_kpis(group, start, end, None)} for key, group in periods[0].items()]
     if by == "month":
         return sorted(rows, key=lambda row: (row["month"] is None, row["month"] or ""))
     return sorted(rows, key=lambda row: (-row["won_revenue"], str(row[by])))

@@ -19,7 +19,16 @@ import pytest
 from sqlalchemy import Connection, Engine, insert
 
 from salesops.filters import Filters
-from salesops.kpi import activity_by_rep, activity_mix, bookings, funnel, leaderboard, summary, summary_by
+from salesops.kpi import (
+    activity_by_rep,
+    activity_mix,
+    bookings,
+    funnel,
+    leaderboard,
+    previous_period,
+    summary,
+    summary_by,
+)
 from salesops.kpi.quality import quality_report
 from salesops.store.schema import activity_daily, deals, reps
 from salesops.store.workspaces import get_or_create
@@ -358,3 +367,41 @@ def test_quality_report_of_an_empty_workspace(engine: Engine) -> None:
         report = quality_report(conn, ws, today=date(2025, 6, 1))
     assert [f.message for f in report.findings] == ["No deals loaded; output KPIs need deals."]
     assert report.score == 75
+
+
+def test_summary_compare_matches_a_separate_previous_period_summary(store: tuple[Engine, int]) -> None:
+    engine, ws = store
+    march = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))
+    with engine.connect() as conn:
+        kpis = summary(conn, ws, march, compare=True)
+        february = summary(conn, ws, previous_period(march))
+        no_period = summary(conn, ws, compare=True)
+    previous = kpis["previous"]
+    assert (previous["period_start"], previous["period_end"]) == ("2025-02-01", "2025-02-28")
+    assert (previous["won_revenue"], previous["deals_won"]) == (3000.0, 1)
+    assert previous["opportunities_created"] == 2  # D3 and D7
+    assert previous["activities_by_type"]["call"] == 4
+    assert kpis["won_revenue"] == pytest.approx(6000.0)
+    assert kpis["opportunities_created"] == 2  # D5 and D8
+    for key, value in previous.items():
+        assert value == february[key], key
+    assert no_period["previous"] is not None  # the span of closed deals is the period
+    json.dumps(kpis, allow_nan=False)
+
+
+def test_funnel_without_probabilities_orders_stages_by_age(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ws = get_or_create(conn, "no probabilities")
+        add_deals(
+            conn,
+            ws,
+            [
+                {"id": "a", "status": "open", "stage": "Negotiate", "created_date": date(2025, 1, 1)},
+                {"id": "b", "status": "open", "stage": "Discover", "created_date": date(2025, 3, 1)},
+                {"id": "c", "status": "open", "stage": "Discover", "created_date": date(2025, 3, 3)},
+                {"id": "d", "status": "won", "stage": "Won", "created_date": date(2024, 12, 1)},
+            ],
+        )
+        stages = funnel(conn, ws)
+    assert list(stages["stage"]) == ["Created", "Discover", "Negotiate", "Won"]
+    assert list(stages["reached"]) == [4, 4, 2, 1]
