@@ -11,7 +11,8 @@ Choices worth knowing:
   cp1252 (what Excel on Windows writes) wins whenever it decodes the bytes without reading as garbled.
 - Cell values are stripped of surrounding whitespace; empty or whitespace-only cells become <NA>.
 - Report footers are dropped and counted in ``skipped_rows``: rows whose first cell is a Salesforce total or legal
-  line, fully blank rows, and a short block of one-cell lines after the last blank line at the end of the file.
+  line, fully blank rows, and a short block of one-cell lines after the last blank line at the end of the file
+  when that block holds a total or legal line (the report title and company name lines go with it).
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ _EXCEL_ERRORS = (
     OSError,
     SyntaxError,
 )
+# Legacy encodings CRM exports and spreadsheets are actually written in (DOS and Mac code pages only mislead).
+_LEGACY_ENCODINGS = (
+    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "iso8859_2",
+    "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "koi8_r", "cp932", "euc_jp", "gb18030", "big5", "cp949",
+)  # fmt: skip
 _SNIFF_BYTES = 64 * 1024
 _DECODE_CHUNK = 4 * 1024 * 1024
 
@@ -295,17 +301,19 @@ def _is_utf8(data: bytes) -> bool:
 
 def _guess_single_byte_encoding(data: bytes) -> str | None:
     """Guess from the head plus the neighbourhood of the first non-ASCII bytes; prefer cp1252 when it reads fine."""
-    pieces = [data[:4096]]
-    for match in zip(range(200), re.finditer(rb"[\x80-\xff]+", data), strict=False):
-        start = match[1].start()
-        pieces.append(data[max(0, start - 40) : start + 40])
+    head = data[:_SNIFF_BYTES]
+    pieces = [head]
+    for _, match in zip(range(200), re.compile(rb"[\x80-\xff]+").finditer(data, len(head)), strict=False):
+        line_start = data.rfind(b"\n", 0, match.start()) + 1
+        pieces.append(data[line_start : match.end() + 40])
     sample = b"\n".join(pieces)
-    best = charset_normalizer.from_bytes(sample).best()
+    best = charset_normalizer.from_bytes(sample, cp_isolation=list(_LEGACY_ENCODINGS)).best()
     try:
         cp1252_mess = mess_ratio(sample.decode("cp1252"))
     except UnicodeDecodeError:
         cp1252_mess = None
-    if cp1252_mess is not None and (best is None or cp1252_mess <= best.chaos + 0.1):
+    # Garbled cp1252 (Polish or Cyrillic text read as Western) scores near 1; clean Western text under 0.3.
+    if cp1252_mess is not None and (best is None or cp1252_mess <= max(best.chaos + 0.1, 0.3)):
         return "cp1252"
     return best.encoding if best is not None else None
 
@@ -358,27 +366,28 @@ def _footer_cut(utf8: bytes, delimiter: str) -> tuple[int, int]:
 
 
 def _footer_block_length(rows: list[list[str]]) -> int:
-    """Number of trailing rows forming a report footer: one-cell lines after a blank line, blank lines included."""
+    """Trailing rows that form a report footer, blank lines before it included, else 0.
 
-    def blank(row: list[str]) -> bool:
-        return all(not cell.strip() for cell in row)
+    A footer is up to MAX_FOOTER_LINES one-cell rows after a blank row at the end, at least one of them a
+    recognised total/legal line (so a last data row that happens to have a single value is never taken for one).
+    """
 
-    def footer_like(row: list[str]) -> bool:
-        filled = [cell.strip() for cell in row if cell.strip()]
-        return len(filled) == 1 or bool(filled and FOOTER_FIRST_CELL.fullmatch(filled[0]))
+    def filled(row: list[str]) -> list[str]:
+        return [cell.strip() for cell in row if cell.strip()]
 
-    count = 0
+    block: list[list[str]] = []
     for row in reversed(rows[-(MAX_FOOTER_LINES + 1) :]):
-        if blank(row):
+        if not filled(row):
             break
-        if not footer_like(row):
+        if len(filled(row)) > 1 and not FOOTER_FIRST_CELL.fullmatch(filled(row)[0]):
             return 0
-        count += 1
+        block.append(filled(row))
     else:
         return 0
-    if count == 0 or count == len(rows):
+    if not any(FOOTER_FIRST_CELL.fullmatch(cells[0]) for cells in block) or len(block) == len(rows):
         return 0
-    while count < len(rows) and blank(rows[-count - 1]):
+    count = len(block)
+    while count < len(rows) and not filled(rows[-count - 1]):
         count += 1
     return count
 

@@ -1,0 +1,346 @@
+"""File readers: encodings, delimiters, ragged rows, report footers, workbooks and zips read as the user sees them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salesops.ingest import readers
+from salesops.ingest.readers import FOOTER_FIRST_CELL, SourceTable, UnreadableFileError, read_tables
+
+DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+
+
+def read_one(content: bytes, filename: str = "deals.csv") -> SourceTable:
+    tables = read_tables(content, filename)
+    assert len(tables) == 1
+    return tables[0]
+
+
+def rows(table: SourceTable) -> list[list[object]]:
+    return table.frame.astype(object).where(table.frame.notna(), None).to_numpy().tolist()
+
+
+# ------------------------------------------------------------------------------------------------ text encodings
+
+
+def test_utf8_bom_is_stripped_from_the_first_header() -> None:
+    table = read_one("\ufeffId,Name\n1,Zoë\n".encode())
+    assert table.encoding == "utf-8-sig"
+    assert list(table.frame.columns) == ["Id", "Name"]
+    assert rows(table) == [["1", "Zoë"]]
+
+
+def test_excel_unicode_text_utf16_tab_separated() -> None:
+    content = "Name\tAmount\nSociété Générale\t1.234,50 €\n".encode("utf-16")  # BOM + little endian
+    table = read_one(content, "export.txt")
+    assert table.encoding == "utf-16-le"
+    assert table.delimiter == "\t"
+    assert rows(table) == [["Société Générale", "1.234,50 €"]]
+
+
+def test_utf16_big_endian_with_bom() -> None:
+    table = read_one(b"\xfe\xff" + "A;B\nä;ö\n".encode("utf-16-be"))
+    assert table.encoding == "utf-16-be"
+    assert rows(table) == [["ä", "ö"]]
+
+
+def test_cp1252_from_excel_on_windows() -> None:
+    table = read_one("Kunde;Betrag\nMüller GmbH;1.234,50 €\nSchröder;12,00 €\n".encode("cp1252"))
+    assert table.encoding == "cp1252"
+    assert table.delimiter == ";"
+    assert rows(table) == [["Müller GmbH", "1.234,50 €"], ["Schröder", "12,00 €"]]
+
+
+def test_non_utf8_is_decoded_once_to_the_right_text() -> None:
+    content = ("Name,City\n" + "José,Málaga\n" * 3000 + "François,Köln\n").encode("cp1252")
+    table = read_one(content)
+    assert len(table.frame) == 3001
+    assert table.frame["City"].iloc[-1] == "Köln"
+
+
+# ---------------------------------------------------------------------------------------------- delimiters, rows
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiter_is_sniffed_respecting_quotes(delimiter: str) -> None:
+    other = ";" if delimiter == "," else ","
+    content = f'Name{delimiter}Note{delimiter}Amount\n"A{other} B"{delimiter}"x{delimiter}y"{delimiter}10\n'
+    table = read_one(content.encode())
+    assert table.delimiter == delimiter
+    assert rows(table) == [[f"A{other} B", f"x{delimiter}y", "10"]]
+
+
+def test_values_stay_text_exactly_as_written() -> None:
+    table = read_one(b"Id,Amount,Zip\n007,1.50,01234\n")
+    assert rows(table) == [["007", "1.50", "01234"]]
+    assert all(isinstance(dtype, pd.StringDtype) for dtype in table.frame.dtypes)
+
+
+def test_headers_are_stripped_named_and_made_unique() -> None:
+    table = read_one(b" Amount ,,Amount,Amount_2,Amount\n1,2,3,4,5\n")
+    assert list(table.frame.columns) == ["Amount", "column_2", "Amount_2", "Amount_2_2", "Amount_3"]
+
+
+def test_blank_cells_are_missing_and_blank_rows_are_dropped_keeping_row_numbers() -> None:
+    table = read_one(b"Id,Name\n1,  Ann \n\n, \n4,\n")
+    assert rows(table) == [["1", "Ann"], ["4", None]]
+    assert table.frame.index.tolist() == [1, 4]  # data-row numbers in the file: blank lines still count
+    assert table.skipped_rows == 2
+
+
+def test_rows_with_extra_fields_keep_their_values_in_new_columns() -> None:
+    table = read_one(b"Id,Name\n1,Ann\n2,Bob,surplus\n3\n")
+    assert list(table.frame.columns) == ["Id", "Name", "column_3"]
+    assert rows(table) == [["1", "Ann", None], ["2", "Bob", "surplus"], ["3", None, None]]
+    assert table.frame.index.tolist() == [1, 2, 3]
+
+
+def test_multiline_quoted_values() -> None:
+    table = read_one(b'Id,Comment\n1,"first line\n\nsecond line"\n2,plain\n')
+    assert rows(table) == [["1", "first line\n\nsecond line"], ["2", "plain"]]
+
+
+def test_blank_line_inside_a_quoted_last_value_is_not_a_footer() -> None:
+    table = read_one(b'Id,Comment\n1,"notes\n\nDone"\n')
+    assert rows(table) == [["1", "notes\n\nDone"]]
+    assert table.skipped_rows == 0
+
+
+# ------------------------------------------------------------------------------------------------------ footers
+
+SALESFORCE_REPORT = b"""\
+"Opportunity Name","Stage","Amount"
+"Acme - 200 Widgets","Closed Won","12,000.00"
+"Globex renewal","Prospecting","5,000.00"
+"Total","","17,000.00"
+
+
+"Opportunities Report"
+"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved."
+"Confidential Information - Do Not Distribute"
+"Generated By:  Jane Doe  2/18/2025 9:00 AM"
+"Acme Inc."
+"""
+
+
+def test_salesforce_report_footer_and_total_rows_are_dropped_and_counted() -> None:
+    table = read_one(SALESFORCE_REPORT, "report.csv")
+    assert rows(table) == [
+        ["Acme - 200 Widgets", "Closed Won", "12,000.00"],
+        ["Globex renewal", "Prospecting", "5,000.00"],
+    ]
+    # Total row + two blank lines + five footer lines.
+    assert table.skipped_rows == 8
+
+
+@pytest.mark.parametrize(
+    "first_cell",
+    ["Grand Totals (42 records)", "Total", "Subtotal", "Confidential Information - Do Not Distribute",
+     "Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved.", "Generated By: Jane Doe"],
+)  # fmt: skip
+def test_footer_first_cells(first_cell: str) -> None:
+    table = read_one(f'Name,Amount\nAcme,10\n"{first_cell}",10\nGlobex,20\n'.encode())
+    assert rows(table) == [["Acme", "10"], ["Globex", "20"]]
+    assert table.skipped_rows == 1
+
+
+def test_single_column_file_keeps_lines_after_a_blank_line() -> None:
+    table = read_one(b"Email\na@x.com\n\nb@x.com\n")
+    assert table.frame["Email"].tolist() == ["a@x.com", "b@x.com"]
+
+
+# ------------------------------------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "reason"),
+    [
+        (b"", "deals.csv", "file is empty"),
+        (b"\n\n  \n", "deals.csv", "no header row found"),
+        (b"Id,Name,Amount\n", "deals.csv", "header row but no data rows"),
+        (b"Id,Name\n\n,\n", "deals.csv", "header row but no data rows"),
+        (bytes(range(256)) * 8, "deals.csv", "not a CSV, TSV or Excel file"),
+        (b"PK\x03\x04 definitely not a zip", "deals.xlsx", "is not a readable Excel workbook"),
+        (b"Id,Name\n1,2", "deals.xlsx", "is not a readable Excel workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "deals.xls", "is not a readable Excel workbook"),
+    ],
+)
+def test_unreadable_files_say_why_in_one_line(content: bytes, filename: str, reason: str) -> None:
+    with pytest.raises(UnreadableFileError, match=reason) as caught:
+        read_tables(content, filename)
+    assert "\n" not in str(caught.value)
+    assert filename in str(caught.value)
+
+
+# --------------------------------------------------------------------------------------------------------- xlsx
+
+
+def build_workbook(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    empty = workbook.active
+    empty.title = "Cover"
+    sheet = workbook.create_sheet("Deals")
+    sheet.append([])
+    sheet.append([" Id ", "Close Date", "Amount", "Stage", "Created", "Won"])
+    sheet.append(["D-1", dt.datetime(2024, 3, 14), 1200.0, "Closed Won", dt.datetime(2024, 1, 2, 9, 30), True])
+    sheet.append(["D-2", dt.date(2024, 4, 1), 99.5, "Prospecting", None, False])
+    sheet.append([None, None, None, None, None, None])
+    sheet.append(["D-3", "2024-05-01", 7, None, None, None])
+    sheet.append([])
+    sheet.append(["Grand Totals (3 records)", None, 1306.5])
+    other = workbook.create_sheet("Reps")
+    other.append(["Name", "Quota"])
+    other.append(["Ann", 100000])
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_first_non_empty_sheet_with_header_on_first_non_empty_row(tmp_path: Path) -> None:
+    path = build_workbook(tmp_path / "book.xlsx")
+    [table] = read_tables(path, "book.xlsx")
+    assert table.name == "book.xlsx[Deals]"
+    assert table.sheets == ("Cover", "Deals", "Reps")
+    assert table.encoding is None
+    assert table.delimiter is None
+    assert list(table.frame.columns) == ["Id", "Close Date", "Amount", "Stage", "Created", "Won"]
+    assert rows(table) == [
+        ["D-1", "2024-03-14", "1200", "Closed Won", "2024-01-02 09:30:00", "TRUE"],
+        ["D-2", "2024-04-01", "99.5", "Prospecting", None, "FALSE"],
+        ["D-3", "2024-05-01", "7", None, None, None],
+    ]
+    assert table.frame.index.tolist() == [1, 2, 4]  # sheet row = header row (2) + index
+    assert table.skipped_rows == 3  # blank row, blank line before the totals, the totals row
+
+
+def test_xlsx_named_sheet_from_a_file_object(tmp_path: Path) -> None:
+    path = build_workbook(tmp_path / "book.xlsx")
+    with path.open("rb") as handle:
+        [table] = read_tables(handle, "book.xlsx", sheet="Reps")
+    assert rows(table) == [["Ann", "100000"]]
+
+
+def test_xlsx_unknown_sheet_lists_the_sheets(tmp_path: Path) -> None:
+    path = build_workbook(tmp_path / "book.xlsx")
+    with pytest.raises(UnreadableFileError, match=r"no sheet named 'Leads'.*Cover, Deals, Reps"):
+        read_tables(path, "book.xlsx", sheet="Leads")
+
+
+def test_xlsx_without_any_cell(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(path)
+    with pytest.raises(UnreadableFileError, match="no header row found"):
+        read_tables(path, "empty.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------------- zip
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_zip_of_two_csvs_ignores_folders_macosx_and_hidden_files() -> None:
+    content = zip_bytes(
+        {
+            "export/": b"",
+            "export/deals.csv": b"Id,Amount\n1,10\n2,20\n",
+            "export/reps.csv": "Name;Team\nAnn;Nord\n".encode("cp1252"),
+            "__MACOSX/export/._deals.csv": b"\x00\x05\x16\x07junk",
+            "export/.DS_Store": b"\x00\x00junk",
+            "export/logo.png": b"\x89PNG",
+        }
+    )
+    tables = read_tables(content, "crm.zip")
+    assert [t.name for t in tables] == ["crm.zip/export/deals.csv", "crm.zip/export/reps.csv"]
+    assert rows(tables[0]) == [["1", "10"], ["2", "20"]]
+    assert tables[1].delimiter == ";"
+    assert rows(tables[1]) == [["Ann", "Nord"]]
+
+
+def test_zip_with_a_workbook_member(tmp_path: Path) -> None:
+    workbook = build_workbook(tmp_path / "book.xlsx").read_bytes()
+    [table] = read_tables(zip_bytes({"book.xlsx": workbook}), "upload.zip")
+    assert table.name == "upload.zip/book.xlsx[Deals]"
+    assert len(table.frame) == 3
+
+
+def test_zip_bomb_guards(monkeypatch: pytest.MonkeyPatch) -> None:
+    many = zip_bytes({f"f{i}.csv": b"a,b\n1,2\n" for i in range(201)})
+    with pytest.raises(UnreadableFileError, match="more than 200 files"):
+        read_tables(many, "many.zip")
+    monkeypatch.setattr(readers, "MAX_ZIP_UNCOMPRESSED", 1000)
+    big = zip_bytes({"big.csv": b"a,b\n" + b"1,2\n" * 1000})
+    with pytest.raises(UnreadableFileError, match="more than 1 GB"):
+        read_tables(big, "big.zip")
+
+
+def test_zip_without_tables() -> None:
+    with pytest.raises(UnreadableFileError, match="no CSV, TSV or Excel file"):
+        read_tables(zip_bytes({"readme.md": b"hello"}), "stuff.zip")
+
+
+# ------------------------------------------------------------------------------------------- property round trip
+
+# Realistic Western words (what cp1252 exports hold) mixed with ASCII that exercises quoting and delimiters.
+word = st.sampled_from(["Müller", "Société", "Zürich", "José", "Straße", "naïve", "Ørsted", "12,50 €", "Café"])
+chunk = st.text(alphabet=st.sampled_from("abcXYZ019.-_,;|\t\"'\n"), min_size=1, max_size=6)
+cell = (
+    st.lists(st.one_of(word, chunk), min_size=1, max_size=3)
+    .map(" ".join)
+    .filter(lambda value: value == value.strip() and not FOOTER_FIRST_CELL.fullmatch(value))
+)
+HEADERS = ["Name", "Société", "Amount", "Note"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    n_cols=st.integers(min_value=2, max_value=4),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+)
+def test_written_csv_reads_back_equal(data: st.DataObject, n_cols: int, delimiter: str, encoding: str) -> None:
+    n_rows = data.draw(st.integers(min_value=1, max_value=6))
+    frame = pd.DataFrame(
+        {name: data.draw(st.lists(cell, min_size=n_rows, max_size=n_rows)) for name in HEADERS[:n_cols]}
+    )
+    if encoding == "utf-16":
+        delimiter = "\t"  # what Excel's "Unicode text" writes
+    content = frame.to_csv(index=False, sep=delimiter, lineterminator="\r\n").encode(encoding)
+    table = read_one(content)
+    expected = frame.astype(pd.StringDtype("pyarrow"))
+    expected.index = pd.RangeIndex(1, n_rows + 1, name="row")
+    pd.testing.assert_frame_equal(table.frame, expected, check_index_type=False)
+    assert table.delimiter == delimiter
+
+
+# ------------------------------------------------------------------------------------------------- real exports
+
+
+def dataset_csvs() -> list[Path]:
+    return sorted(DATASETS.glob("*/*.csv")) if DATASETS.is_dir() else []
+
+
+@pytest.mark.parametrize("path", dataset_csvs() or [None], ids=lambda p: p and f"{p.parent.name}/{p.name}")
+def test_every_shared_dataset_reads_with_the_right_row_count(path: Path | None) -> None:
+    if path is None:
+        pytest.skip(f"{DATASETS} is not present")
+    [table] = read_tables(path, path.name)
+    reference = pd.read_csv(path, dtype=str, sep=table.delimiter, encoding=table.encoding, keep_default_na=False)
+    non_blank = reference.apply(lambda column: column.str.strip().ne("")).any(axis=1)
+    assert len(table.frame) == int(non_blank.sum())
+    assert table.frame.shape[1] == reference.shape[1]
+    assert table.frame.index.max() <= len(reference)
