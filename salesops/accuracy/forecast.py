@@ -141,13 +141,13 @@ def forecast_vs_actual(
         "",
     )
     if raw.empty:
-        return _noted(empty, translate("No deals with a close date in the selection.", lang))
+        return replace(empty, note=translate("No deals with a close date in the selection.", lang))
     raw = raw.astype({"deals": "int64", "forecast": float, "commit": float, "actual": float})
     raw = raw.astype({"known": "int64", "cat": "int64", "rep": "object"}).fillna({"rep": "(no owner)"})
     if not raw["known"].sum() and not raw["cat"].sum():
-        return _noted(
+        return replace(
             empty,
-            translate(
+            note=translate(
                 "Deals carry no probability, expected revenue or forecast category, so there is no forecast to "
                 "compare with what was booked.",
                 lang,
@@ -171,10 +171,6 @@ def forecast_vs_actual(
         notes.append(translate("No deal has a forecast category, so commit is 0 throughout.", lang))
     flags = tuple(text for text in reps["statement"] if isinstance(text, str))
     return AccuracyResult(monthly, by_rep, reps, flags, " ".join(notes))
-
-
-def _noted(result: AccuracyResult, note: str) -> AccuracyResult:
-    return AccuracyResult(result.monthly, result.by_rep, result.reps, result.flags, note)
 
 
 def _period_key(value: object) -> str:

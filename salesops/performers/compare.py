@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import Connection, Select, exists, func, select
 
 from salesops.filters import Filters
 from salesops.i18n import DEFAULT_LANGUAGE, translate
@@ -109,7 +109,7 @@ def _metrics_catalogue() -> list[_Metric]:
     return catalogue
 
 
-def _distribution(conn: Connection, query_rows, owners: Iterable[str]) -> dict[str, list[tuple[float, int]]]:
+def _distribution(conn: Connection, query_rows: Select, owners: Iterable[str]) -> dict[str, list[tuple[float, int]]]:
     """(rep, days) → count rows from SQL, per rep of ``owners``, as (days, count) pairs for a pooled median."""
     wanted = set(owners)
     result: dict[str, list[tuple[float, int]]] = defaultdict(list)
@@ -201,15 +201,13 @@ def _finding(metric: pd.Series, split: str, lang: str) -> str | None:
         return None
     group = translate("Top quartile" if split == "quartile" else "Top half", lang)
     kind: Kind = metric["kind"]
-    a, b = _format(top, kind), _format(bottom, kind)
+    a, b, label = _format(top, kind), _format(bottom, kind), translate(metric["label"], lang)
     if math.isinf(ratio):
-        return translate(
-            "{group} logs {a} {label}, the bottom group none", lang, group=group, a=a, label=metric["label"]
-        )
+        return translate("{group} logs {a} {label}, the bottom group none", lang, group=group, a=a, label=label)
     more, less = _TEMPLATES[kind]
     template = more if ratio > 1 else less
     r = f"{(ratio if ratio > 1 else 1 / ratio):.1f}"
-    return translate(template, lang, group=group, r=r, label=translate(metric["label"], lang), a=a, b=b)
+    return translate(template, lang, group=group, r=r, label=label, a=a, b=b)
 
 
 def _ratio(top: float | None, bottom: float | None) -> float | None:
