@@ -36,6 +36,7 @@ from salesops.scoring.features import FeatureSpec, fit_spec
 
 MIN_CLASS = 30
 LEAKAGE_AUC = 0.9
+PENALTY = 1.0
 RULE_WEIGHT = 0.5
 HOLDOUT_SHARE = 0.25
 GROUPS = ("fit", "engagement")
@@ -79,7 +80,7 @@ def train(
     spec = spec.without(leaks)
     design = spec.design(x_train)
     exog = np.column_stack([np.ones(len(design)), design.to_numpy()])
-    alpha = np.full(exog.shape[1], 1 / math.sqrt(len(design)))  # GLM scales the log-likelihood by 1/n
+    alpha = np.full(exog.shape[1], PENALTY / math.sqrt(len(design)))  # GLM scales the log-likelihood by 1/n
     alpha[0] = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; the holdout AUC and calibration are the judges

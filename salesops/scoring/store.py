@@ -175,11 +175,12 @@ def _with_account_fit(conn: Connection, workspace_id: int, frame: pd.DataFrame) 
         return frame
     table = pd.DataFrame(rows, columns=["id", "name", "employees", *_ACCOUNT_FIT]).rename(columns=_ACCOUNT_FIT)
     table["Account size"] = employees_band(table.pop("employees"))
-    by_name = table.drop_duplicates("name").set_index("name").drop(columns="id")
-    by_id = table.drop_duplicates("id").set_index("id").drop(columns="name")
-    account = frame["account"].astype("string")
-    for col in by_id.columns:
-        frame[col] = account.map(by_id[col]).fillna(account.map(by_name[col])).astype(object)
+    for col in [*_ACCOUNT_FIT.values(), "Account size"]:
+        by_id = dict(zip(table["id"], table[col], strict=True))
+        by_name = dict(zip(table["name"], table[col], strict=True))
+        frame[col] = pd.Series(
+            [by_id.get(a, by_name.get(a)) for a in frame["account"]], index=frame.index, dtype=object
+        )
     return frame
 
 
