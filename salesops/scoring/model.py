@@ -5,7 +5,8 @@ regression, ``statsmodels GLM(Binomial).fit_regularized(L1_wt=1, refit=True)``, 
 split; the other 25 % gives the holdout AUC and the calibration table. The L1 penalty per coefficient is
 ``sqrt(n_train)`` on the log-likelihood (the intercept is not penalised): on standardised features a coefficient
 survives only when its score statistic exceeds roughly two standard errors, so pure noise is set to zero. The
-surviving terms are then refitted without penalty, so the probabilities are not shrunk towards the mean.
+surviving terms are then refitted without penalty, so the probabilities are not shrunk towards the mean (unless the
+refit runs away on a level that separates the outcomes, then the penalised weights are kept).
 
 Leakage guard: a single column that alone ranks the training outcomes with an AUC of ``LEAKAGE_AUC`` or more is
 dropped as probably recorded after the outcome (e.g. X Education's "Tags" = "Closed by Horizzon"); the explanation
@@ -37,6 +38,7 @@ from salesops.scoring.features import FeatureSpec, fit_spec
 MIN_CLASS = 30
 LEAKAGE_AUC = 0.9
 PENALTY = 1.0
+MAX_COEFFICIENT = 10.0  # odds × 22 000 per unit: beyond this the refit has met separation
 RULE_WEIGHT = 0.5
 HOLDOUT_SHARE = 0.25
 GROUPS = ("fit", "engagement")
@@ -82,12 +84,13 @@ def train(
     exog = np.column_stack([np.ones(len(design)), design.to_numpy()])
     alpha = np.full(exog.shape[1], PENALTY / math.sqrt(len(design)))  # GLM scales the log-likelihood by 1/n
     alpha[0] = 0.0
+    glm = sm.GLM(y_train.to_numpy(dtype=float), exog, family=sm.families.Binomial())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; the holdout AUC and calibration are the judges
-        fitted = sm.GLM(y_train.to_numpy(dtype=float), exog, family=sm.families.Binomial()).fit_regularized(
-            method="elastic_net", alpha=alpha, L1_wt=1.0, refit=True
-        )
-    params = np.asarray(fitted.params, dtype=float)
+        params = np.asarray(glm.fit_regularized(alpha=alpha, L1_wt=1.0, refit=True).params, dtype=float)
+        if not np.all(np.isfinite(params)) or np.abs(params[1:]).max(initial=0.0) > MAX_COEFFICIENT:
+            # a level that separates the outcomes makes the unpenalised refit run away: keep the penalised fit
+            params = np.asarray(glm.fit_regularized(alpha=alpha, L1_wt=1.0).params, dtype=float)
     coefficients = _coefficient_table(spec, params[1:])
     model = ScoringModel(
         method="logistic",

@@ -147,3 +147,14 @@ def test_drivers_read_as_odds_multipliers() -> None:
         "Each standard deviation more Web Visits (log scale) raises the odds of converting 1.5×.",
         "Industry = Mining (vs Retail) lowers the odds of converting 4.0×.",
     ]
+
+
+def test_a_level_that_separates_outcomes_keeps_finite_penalised_weights() -> None:
+    frame, label = synthetic()
+    vip = np.arange(len(frame)) % 8 == 0
+    frame["Plan"] = np.where(vip, "VIP", "Std")
+    label[vip] = True  # every VIP converts: the unpenalised refit would run off to infinity
+    model = train(frame, label)
+    coef = model.coefficients.set_index("term")["coefficient"]
+    assert 0 < coef["Plan = VIP"] < 10
+    assert score(model, frame)[vip].mean() > score(model, frame)[~vip].mean()
