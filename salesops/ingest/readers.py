@@ -71,6 +71,7 @@ _LEGACY_ENCODINGS = (
     "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "koi8_r", "cp932", "euc_jp", "gb18030", "big5", "cp949",
 )  # fmt: skip
 _SNIFF_BYTES = 64 * 1024
+_BLANK = re.compile(rb"\s*")
 _DECODE_CHUNK = 4 * 1024 * 1024
 
 
@@ -159,7 +160,10 @@ def _read_zip(data: bytes, name: str) -> list[SourceTable]:
                 content = handle.read(info.file_size + 1)
             if len(content) > info.file_size:
                 raise UnreadableFileError(f"{member_name}: ZIP member is larger than it declares; refusing to unpack")
-            tables.extend(_read_any(content, member_name, None))
+            if not content:
+                raise UnreadableFileError(f"{member_name}: file is empty")
+            is_excel = PurePosixPath(info.filename).suffix.lower() in EXCEL_SUFFIXES
+            tables.append(_read_xlsx(content, member_name, None) if is_excel else _read_text(content, member_name))
         return tables
 
 
@@ -251,7 +255,7 @@ def _cell_text(value: object) -> str | None:
 
 
 def _read_text(data: bytes, name: str) -> SourceTable:
-    if not data.strip():
+    if _BLANK.fullmatch(data):
         raise UnreadableFileError(f"{name}: no header row found (the file holds only blank lines)")
     encoding, utf8 = _to_utf8(data, name)
     del data
@@ -268,17 +272,12 @@ def _read_text(data: bytes, name: str) -> SourceTable:
 
 
 def _to_utf8(data: bytes, name: str) -> tuple[str, bytes]:
-    """Detect the encoding and return it with the content as UTF-8 bytes without BOM (one copy at most)."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    """Detect the encoding and return it with the content as UTF-8 bytes (one copy at most, none for UTF-8)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", data  # the BOM is dropped from the first header name, saving a copy of the file
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            if encoding == "utf-8-sig":
-                return encoding, data[len(bom) :]
-            codec = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
-            return f"utf-16-{'le' if bom == codecs.BOM_UTF16_LE else 'be'}", _recode(data[len(bom) :], codec)
+            return codec, _recode(memoryview(data)[len(bom) :], codec)
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise UnreadableFileError(f"{name}: not a CSV, TSV or Excel file (it looks like binary data)")
     if data.isascii() or _is_utf8(data):
@@ -318,7 +317,7 @@ def _guess_single_byte_encoding(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
-def _recode(data: bytes, encoding: str) -> bytes:
+def _recode(data: bytes | memoryview, encoding: str) -> bytes:
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     out = bytearray()
     for start in range(0, len(data), _DECODE_CHUNK):
@@ -424,7 +423,7 @@ def _read_tolerant(utf8: bytes, end: int, delimiter: str, name: str) -> pd.DataF
     """Slow path for ragged rows or odd quoting: as many columns as the widest row, short rows padded with <NA>."""
     csv.field_size_limit(1 << 30)
     body = utf8 if end == len(utf8) else utf8[:end]
-    text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8", newline="")
+    text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8", errors="replace", newline="")
     width = max((len(row) for row in csv.reader(text, delimiter=delimiter)), default=1)
     try:
         raw = pd.read_csv(
@@ -437,6 +436,7 @@ def _read_tolerant(utf8: bytes, end: int, delimiter: str, name: str) -> pd.DataF
             skip_blank_lines=False,
             engine="c",
             encoding="utf-8",
+            encoding_errors="replace",
         )
     except (pd.errors.ParserError, ValueError) as error:
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
