@@ -2,7 +2,7 @@
 
 Full search (the total): seasonal naive (baseline), drift, ETS with its form chosen by AICc, Theta, SARIMA with its
 order chosen by AICc, and the mean of the three best. Light search (each segment): seasonal naive, drift and
-ETS(A,Ad,A) (ETS(A,Ad,N) without two cycles) over three origins. The ETS form is chosen by AICc afresh at every
+ETS(A,Ad,A) (ETS(A,Ad,N) without two cycles) over two origins. The ETS form is chosen by AICc afresh at every
 backtest origin, so the whole procedure is tested; the SARIMA order is chosen once on the whole history and its
 parameters re-estimated at every origin, warm-started from the full fit. Too little history falls back to drift or
 the mean with wide intervals and says so in ``warnings``.
@@ -38,7 +38,7 @@ from salesops.forecast.models import (
 
 LEVELS = (80, 90, 95)
 FULL_ORIGINS = 4
-LIGHT_ORIGINS = 3
+LIGHT_ORIGINS = 2
 COMBINATION_SIZE = 3
 SPARSE_SHARE = 0.3  # above this share of zero months a series is called sparse
 STATISTICAL = (ETS, Theta, Sarima)  # models with their own prediction intervals

@@ -93,7 +93,7 @@ def test_result_reports_backtest_baseline_and_why(noisy_trend):
 def test_light_search_backtests_fewer_candidates(noisy_trend):
     result = forecast_series(noisy_trend, 12, full_search=False)
     assert set(result.backtest["model"]) == {"Seasonal naive", "Drift", "ETS(A,Ad,A)"}
-    assert (result.backtest["origins"] == 3).all()
+    assert (result.backtest["origins"] == 2).all()
 
 
 def test_revenue_forecast_never_goes_negative():
