@@ -128,7 +128,7 @@ def _bucket(column: Any, start: date, previous_start: date | None) -> Any:
 
 
 def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict]) -> None:
-    """One scan of the close-date index: won/lost counts and revenue in the period (and the previous period when
+    """Scans of the close-date index: won/lost counts and revenue in the period (and the previous period when
     ``periods`` has two), monthly won revenue (for growth), and the cycle days of won deals (for the median)."""
     start, end = filters.start, filters.end
     if start is None or end is None:
@@ -139,22 +139,28 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
     scan_start = start if grouping.by == "month" else d.growth_lookback(start, end)
     scan_start = min(scan_start, previous_start or scan_start)
     bucket = _bucket(deals.c.close_date, start, previous_start)
+    cycle_start = previous_start or start
     with_cycle = and_(
-        deals.c.close_date >= (previous_start or start),
+        deals.c.close_date >= cycle_start,
         deals.c.status == "won",
         deals.c.created_date.is_not(None),
         deals.c.created_date <= deals.c.close_date,
     )
+    cycle = days_between(deals.c.created_date, deals.c.close_date, dialect)
+    # Ungrouped, months × cycle days stay a few thousand result rows, so one scan serves both; per group the cross
+    # product would explode, so groups get the cycle days from a second, narrower scan.
+    cycle_in_scan = grouping.by is None
     rows = select(
         *grouping.columns(deals.c.close_date),
         month_of(deals.c.close_date, dialect).label("month"),
         deals.c.status,
         bucket.label("bucket"),
-        case((with_cycle, days_between(deals.c.created_date, deals.c.close_date, dialect))).label("days"),
         deals.c.amount,
+        *([case((with_cycle, cycle)).label("days")] if cycle_in_scan else []),
     ).where(*deal_conditions(workspace_id, replace(filters, start=scan_start), deals.c.close_date))
     rows = rows.where(deals.c.status.in_(CLOSED))
-    query = grouped(rows, [*grouping.names(), "month", "status", "bucket", "days"], _count_and_amount)
+    names = [*grouping.names(), "month", "status", "bucket", *(["days"] if cycle_in_scan else [])]
+    query = grouped(rows, names, _count_and_amount)
     for row in conn.execute(query):
         key, n, amount = grouping.key(row), int(row.n), float(row.amount)
         if row.status == "won":
@@ -168,8 +174,15 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
             group.won_revenue += amount
         else:
             group.deals_lost += n
-        if row.days is not None:
+        if cycle_in_scan and row.days is not None:
             group.cycles.append((float(row.days), n))
+    if cycle_in_scan:
+        return
+    rows = select(*grouping.columns(deals.c.close_date), bucket.label("bucket"), cycle.label("days")).where(
+        *deal_conditions(workspace_id, replace(filters, start=cycle_start), deals.c.close_date), with_cycle
+    )
+    for row in conn.execute(grouped(rows, [*grouping.names(), "bucket", "days"], lambda c: [func.count().label("n")])):
+        periods[row.bucket][grouping.key(row)].cycles.append((float(row.days), int(row.n)))
 
 
 def _open_and_created(
