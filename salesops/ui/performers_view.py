@@ -1,0 +1,16 @@
+"""Placeholder while this section is being built (replaced in this release)."""
+
+import streamlit as st
+
+from salesops.filters import Filters
+from salesops.ui.common import t
+
+
+def render(filters: Filters | None = None) -> None:
+    """Draw the section."""
+    st.info(t("This section is being built."))
+
+
+def render_accuracy(filters: Filters) -> None:
+    """Draw the forecast-vs-actual section."""
+    st.info(t("This section is being built."))
