@@ -41,7 +41,7 @@ FULL_ORIGINS = 4
 LIGHT_ORIGINS = 2
 COMBINATION_SIZE = 3
 SPARSE_SHARE = 0.3  # above this share of zero months a series is called sparse
-STATISTICAL = (ETS, Theta, Sarima)  # models with their own prediction intervals
+STATISTICAL = (ETS, AutoETS, Theta, Sarima)  # models with their own prediction intervals
 
 
 @dataclass(frozen=True)
