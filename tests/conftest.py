@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+
+# statsmodels' fitting loops do many small matrix products; BLAS threads fighting over 2 shared cores make them
+# several times slower, so the suite runs BLAS single-threaded (set before numpy is imported).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import socket
 import uuid
 from collections.abc import Iterator

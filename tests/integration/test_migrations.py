@@ -1,0 +1,36 @@
+"""Schema upgrades run on start and keep the data already in the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine, inspect, select
+
+from salesops.store import get_engine
+from salesops.store.migrate import alembic_config
+from salesops.store.schema import deals, workspaces
+
+
+def test_upgrade_from_first_schema_keeps_deals(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    command.upgrade(alembic_config(old), "0001")  # a store as the first release left it
+    with old.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO workspaces (id, name, created_at, data_version) VALUES (1, 'Acme', '2025-01-01 00:00:00', 3)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO deals (workspace_id, id, status, is_closed, is_won, amount, close_date, batch_id,"
+            " created_batch_id) VALUES (1, 'D1', 'won', 1, 1, 1200.0, '2025-02-01', 1, 1)"
+        )
+    old.dispose()
+
+    upgraded = get_engine(url)  # what the app and the CLI do on start
+    with upgraded.connect() as conn:
+        assert conn.execute(select(workspaces.c.name, workspaces.c.data_version)).one() == ("Acme", 3)
+        assert conn.execute(select(deals.c.id, deals.c.amount)).one() == ("D1", 1200.0)
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+    names = {ix["name"] for ix in inspect(upgraded).get_indexes("deals")}
+    assert {"ix_deals_ws_close_cover", "ix_deals_ws_created"} <= names
+    assert "ix_deals_ws_owner" not in names
