@@ -1,5 +1,12 @@
 """Sales Ops Planner: the router. Page config, shared sidebar, navigation over the four steps."""
 
+import os
+
+# Forecast fits make many small matrix products: BLAS threads competing for a few shared cores make them several
+# times slower, so the app runs BLAS single-threaded (must be set before numpy is first imported).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 import streamlit as st
 
 from salesops.ui.common import engine, t, workspace_sidebar
