@@ -102,8 +102,7 @@ def _parse(kind: str, raw: pd.Series, name: str, rejects: _Rejections) -> pd.Ser
         return parsed
     if kind == "bool":
         return parse_bools(raw)
-    text = raw.astype("string").str.strip()
-    return text.mask(blank)
+    return raw.astype("string").mask(blank)  # the reader already trimmed every cell
 
 
 def _stable_ids(frame: pd.DataFrame, key_columns: list[str]) -> pd.Series:
