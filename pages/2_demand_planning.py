@@ -1,14 +1,16 @@
-"""2 · Demand planning: coming in this release (an honest placeholder, no fake charts)."""
+"""Step 2 · Demand planning: how much will we sell, when and where, and what will it take to serve it."""
 
 import streamlit as st
 
+from salesops.ui import demand_controls, demand_view
 from salesops.ui.common import t
+from salesops.ui.filters import filter_sidebar
 
 st.title(t("2 · Demand planning"))
-st.info(
-    t(
-        "Coming in this release: The backtested statistical forecast, pipeline and lead-based demand, "
-        "scenarios and service demand."
-    )
-)
-st.page_link("pages/1_data_collection.py", label=t("Meanwhile, import and check your data"), icon="📥")
+st.caption(t("How much will we sell, when and where, and what will it take to serve it."))
+filters = filter_sidebar()
+settings = demand_controls.render(demand_view.default_target(filters))
+forecast = demand_view.render(filters, settings)
+if forecast is not None:
+    st.subheader(t("Breakdown"))
+    demand_view.render_breakdown(forecast)
