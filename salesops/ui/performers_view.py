@@ -1,16 +1,209 @@
-"""Placeholder while this section is being built (replaced in this release)."""
+"""Top vs bottom performers (how each group sells and spends its time) and forecast vs actual, on page 1."""
 
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
+from salesops.accuracy.forecast import AccuracyResult, forecast_vs_actual
+from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
-from salesops.ui.common import t
+from salesops.i18n import DEFAULT_LANGUAGE
+from salesops.ingest.fields import ACTIVITY_TYPES
+from salesops.performers.compare import Basis, PerformerComparison, compare_performers
+from salesops.segments.figures import money, percent
+from salesops.ui.common import LANGUAGE_KEY, data_version, engine, t, workspace_id
+
+FINDINGS_SHOWN = 6
+BASES: tuple[Basis, ...] = ("revenue", "attainment")
+_GROUP_COLOURS = {"top": "#2563EB", "middle": "#94A3B8", "bottom": "#F97316"}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_comparison(workspace: int, version: int, filters: Filters, basis: Basis, lang: str) -> PerformerComparison:
+    """Top vs bottom comparison of a workspace at a data version."""
+    with engine().connect() as conn:
+        return compare_performers(conn, workspace, filters, basis, lang=lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_accuracy(workspace: int, version: int, filters: Filters, lang: str) -> AccuracyResult:
+    """Forecast vs actual of a workspace at a data version."""
+    with engine().connect() as conn:
+        return forecast_vs_actual(conn, workspace, filters, lang=lang)
+
+
+def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    st.download_button(
+        label, data=lambda: csv_bytes(frame), file_name=file_name, mime="text/csv", on_click="ignore", key=key
+    )
+
+
+def _formatted(value: object, kind: str) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if kind in ("share", "rate"):
+        return percent(number)
+    if kind == "money":
+        return money(number)
+    return f"{number:.1f}"
+
+
+def metrics_chart(metrics: pd.DataFrame) -> go.Figure:
+    """Grouped bars of top vs bottom for the headline and per-won-deal metrics, each pair scaled so the higher
+    group reads 100 (the units differ); the bar labels carry the real figures."""
+    headline = metrics["activity_type"].isna() | metrics["metric"].str.endswith("_per_won_deal")
+    rows = metrics[headline & metrics["top"].notna() & metrics["bottom"].notna()]
+    fig = go.Figure()
+    for group in ("top", "bottom"):
+        values = rows[group].astype(float)
+        highest = rows[["top", "bottom"]].astype(float).max(axis=1).replace(0.0, float("nan"))
+        fig.add_bar(
+            name=t("Top group") if group == "top" else t("Bottom group"),
+            x=[t(label) for label in rows["label"]],
+            y=(values / highest * 100).fillna(0.0),
+            text=[_formatted(v, k) for v, k in zip(rows[group], rows["kind"], strict=True)],
+            textposition="outside",
+            marker_color=_GROUP_COLOURS[group],
+        )
+    fig.update_layout(
+        barmode="group",
+        yaxis_title=t("Index (higher group = 100)"),
+        yaxis_range=[0, 118],
+        legend_title_text="",
+        margin={"t": 30},
+    )
+    return fig
+
+
+def activity_mix(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Long frame group, activity type, share of the group's activities (for a 100 % stacked bar)."""
+    shares = metrics[metrics["kind"] == "share"].set_index("activity_type")
+    records = [
+        {"group": group, "activity_type": kind, "share": float(shares.at[kind, group])}
+        for group in ("top", "middle", "bottom")
+        for kind in ACTIVITY_TYPES
+        if kind in shares.index and pd.notna(shares.at[kind, group])
+    ]
+    return pd.DataFrame.from_records(records, columns=["group", "activity_type", "share"])
 
 
 def render(filters: Filters | None = None) -> None:
-    """Draw the section."""
-    st.info(t("This section is being built."))
+    """Draw the top vs bottom performers section: findings, metric and activity-mix charts, rep groups."""
+    filters = filters or Filters()
+    basis = st.radio(
+        t("Rank reps by"),
+        BASES,
+        format_func=lambda b: t("Won revenue") if b == "revenue" else t("Quota attainment"),
+        horizontal=True,
+        key="perf_basis",
+    )
+    result = cached_comparison(
+        workspace_id(), data_version(), filters, basis, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    )
+    if result.metrics.empty:
+        st.info(
+            t("{note} Widen the period or rep filters, or import deals with owners.", note=result.note)
+            if result.note
+            else t("No reps to compare yet: import deals with owners.")
+        )
+        return
+    st.subheader(t("What sets the top group apart"))
+    findings = list(result.findings)
+    if findings:
+        st.markdown("\n".join(f"- {text}" for text in findings[:FINDINGS_SHOWN]))
+        if len(findings) > FINDINGS_SHOWN:
+            with st.expander(t("All {n} differences", n=len(findings))):
+                st.markdown("\n".join(f"- {text}" for text in findings[FINDINGS_SHOWN:]))
+    else:
+        st.info(t("The top and bottom groups differ by less than 20 % on every measure."))
+    st.caption(result.note)
+    st.plotly_chart(metrics_chart(result.metrics), key="perf_metrics_chart", width="stretch")
+    _download(t("Download the metrics (CSV)"), result.metrics, "top_vs_bottom_metrics.csv", "perf_metrics_download")
+    mix = activity_mix(result.metrics)
+    if mix.empty:
+        st.info(t("No activities in the selection: import an activities export to compare how each group works."))
+    else:
+        st.subheader(t("Activity mix of each group"))
+        mix = mix.assign(group=mix["group"].map(lambda g: t(g.capitalize())), activity_type=mix["activity_type"])
+        fig = px.bar(mix, x="group", y="share", color="activity_type", text_auto=".0%")
+        fig.update_layout(barmode="stack", yaxis_tickformat=".0%", xaxis_title="", yaxis_title=t("Share of activities"))
+        fig.update_layout(legend_title_text=t("Activity"))
+        st.plotly_chart(fig, key="perf_mix_chart", width="stretch")
+        _download(t("Download the activity mix (CSV)"), mix, "activity_mix.csv", "perf_mix_download")
+    with st.expander(t("Reps and their group")):
+        st.dataframe(
+            result.groups,
+            hide_index=True,
+            column_config={
+                "won_revenue": st.column_config.NumberColumn(t("Won revenue"), format="dollar"),
+                "quota_attainment": st.column_config.NumberColumn(t("Attainment"), format="percent"),
+                "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
+                "avg_deal_size": st.column_config.NumberColumn(t("Avg deal size"), format="dollar"),
+            },
+            key="perf_groups_table",
+        )
+        _download(t("Download the reps (CSV)"), result.groups, "performer_groups.csv", "perf_groups_download")
+
+
+def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
+    """Won revenue as bars with the forecast and commit lines over it, per close month."""
+    fig = go.Figure()
+    fig.add_bar(x=monthly["month"], y=monthly["actual"], name=t("Actual (won)"), marker_color="#94A3B8")
+    fig.add_scatter(x=monthly["month"], y=monthly["forecast"], name=t("Forecast"), mode="lines+markers")
+    fig.add_scatter(x=monthly["month"], y=monthly["commit"], name=t("Commit"), mode="lines+markers")
+    fig.update_layout(xaxis_title=t("Close month"), yaxis_title=t("Amount"), legend_title_text="", margin={"t": 30})
+    return fig
 
 
 def render_accuracy(filters: Filters) -> None:
-    """Draw the forecast-vs-actual section."""
-    st.info(t("This section is being built."))
+    """Draw the forecast vs actual section: monthly chart, reps with a systematic bias, per-rep table."""
+    result = cached_accuracy(
+        workspace_id(), data_version(), filters, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    )
+    if result.monthly.empty:
+        st.info(
+            t(
+                "{note} Import deals with a probability, expected revenue or forecast category to compare forecasts "
+                "with bookings.",
+                note=result.note,
+            )
+        )
+        return
+    monthly = result.monthly
+    forecast, actual = float(monthly["forecast"].sum()), float(monthly["actual"].sum())
+    cols = st.columns(3)
+    cols[0].metric(t("Forecast"), money(forecast))
+    cols[1].metric(t("Actual (won)"), money(actual))
+    cols[2].metric(
+        t("Forecast error"),
+        percent((forecast - actual) / actual) if actual else "—",
+        help=t("(forecast − actual) / actual"),
+    )
+    st.plotly_chart(accuracy_chart(monthly), key="accuracy_chart", width="stretch")
+    _download(t("Download the months (CSV)"), monthly, "forecast_vs_actual.csv", "accuracy_monthly_download")
+    st.caption(result.note)
+    for flag in result.flags:
+        st.warning(flag)
+    if not result.flags:
+        st.success(t("No rep is systematically over or under forecast."))
+    st.subheader(t("Forecast bias per rep"))
+    st.dataframe(
+        result.reps,
+        hide_index=True,
+        column_config={
+            "rep": t("Rep"),
+            "months": st.column_config.NumberColumn(t("Months with bookings")),
+            "mean_error_pct": st.column_config.NumberColumn(t("Mean error"), format="percent"),
+            "months_over": t("Months over"),
+            "months_under": t("Months under"),
+            "flagged": st.column_config.CheckboxColumn(t("Systematic")),
+            "statement": t("In words"),
+        },
+        key="accuracy_reps_table",
+    )
+    _download(t("Download the reps (CSV)"), result.reps, "forecast_bias_by_rep.csv", "accuracy_reps_download")
+    _download(t("Download rep × month (CSV)"), result.by_rep, "forecast_by_rep_month.csv", "accuracy_by_rep_download")
