@@ -185,11 +185,17 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> SourceTable:
     try:
         sheets = tuple(workbook.sheetnames)
         candidates = [sheet] if sheet in sheets else [] if sheet is not None else list(sheets)
-        rows, candidate = None, sheet
-        for candidate in candidates:
-            rows = _sheet_rows(workbook[candidate])
-            if rows is not None:
+        # Default: the first sheet with a header and data rows (a "Read me" sheet in front is common).
+        rows, candidate, first_found = None, sheet, None
+        for name_ in candidates:
+            found = _sheet_rows(workbook[name_])
+            if found is not None and first_found is None:
+                first_found = (found, name_)
+            if found is not None and found[2]:
+                rows, candidate = found, name_
                 break
+        if rows is None and first_found is not None:
+            rows, candidate = first_found
     except _EXCEL_ERRORS as error:
         raise UnreadableFileError(f"{name} is not a readable Excel workbook ({type(error).__name__})") from None
     finally:

@@ -20,17 +20,18 @@ _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
 
 
-def _prepared_for(uploaded) -> list[Prepared] | str:  # type: ignore[no-untyped-def]
-    """Read and detect an uploaded file once per upload (kept in session state), or the reason it can't be read."""
+def _prepared_for(uploaded, sheet: str | None = None) -> list[Prepared] | str:  # type: ignore[no-untyped-def]
+    """Read and detect an uploaded file once per upload and sheet (kept in session state), or why it can't be read."""
     cache: dict = st.session_state.setdefault(_PREPARED_KEY, {})
-    if uploaded.file_id not in cache:
+    key = (uploaded.file_id, sheet)
+    if key not in cache:
         try:
-            cache[uploaded.file_id] = prepare(uploaded.getvalue(), uploaded.name)
+            cache[key] = prepare(uploaded.getvalue(), uploaded.name, sheet=sheet)
         except UnreadableFileError as exc:
-            cache[uploaded.file_id] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=str(exc))
+            cache[key] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=str(exc))
         except Exception as exc:  # noqa: BLE001 - any reader failure is shown as a message, never a traceback
-            cache[uploaded.file_id] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=repr(exc)[:200])
-    return cache[uploaded.file_id]
+            cache[key] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=repr(exc)[:200])
+    return cache[key]
 
 
 def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
@@ -154,6 +155,19 @@ def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
         if isinstance(prepared, str):
             st.error(prepared)
             continue
+        sheets = prepared[0].table.sheets if len(prepared) == 1 else ()
+        if len(sheets) > 1:
+            shown = prepared[0].name.rsplit("[", 1)[-1].rstrip("]")
+            sheet = st.selectbox(
+                t("Sheet of {name}", name=upload.name),
+                sheets,
+                index=sheets.index(shown) if shown in sheets else 0,
+                key=f"data_sheet_{upload.file_id}",
+            )
+            prepared = _prepared_for(upload, sheet)
+            if isinstance(prepared, str):
+                st.error(prepared)
+                continue
         for i, table in enumerate(prepared):
             picked = _table_panel(table, key=f"data_{upload.file_id}_{i}")
             if picked is not None:

@@ -49,3 +49,27 @@ def test_import_history_lists_demo_batches(app: AppTest) -> None:
     history = app.dataframe[-1].value
     assert {"deals", "activities", "leads", "accounts", "reps"} <= set(history["entity"])
     assert app.button(key="data_undo") is not None
+
+
+def test_workbook_sheet_can_be_chosen(app: AppTest) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    notes.title = "Read me"
+    notes.append(["This workbook holds the Q3 export"])
+    deals = book.create_sheet("Deals")
+    deals.append(["Deal ID", "Deal Name", "Owner", "Stage", "Amount", "Close Date"])
+    deals.append(["X-1", "Big one", "Ann Lee", "Closed Won", 1200, "2024-03-01"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    app.get("file_uploader")[0].upload("q3.xlsx", buffer.getvalue(), "application/octet-stream").run()  # type: ignore[attr-defined]
+    assert not app.exception
+    sheet = next(s for s in app.selectbox if s.label == "Sheet of q3.xlsx")
+    sheet.set_value("Deals").run()
+    assert not app.exception
+    assert any("q3.xlsx[Deals] — Generic export, deals" in e.label for e in app.expander)
