@@ -1,11 +1,488 @@
-"""Placeholder while this section is being built (replaced in this release)."""
+"""KPI explorer of step 1: headline tiles with change vs the previous period, growth, output and input charts.
 
+Every query is cached per workspace, data version and filters; the revenue target only feeds the coverage formula,
+so typing a target re-renders from cache. Each chart offers its data as a CSV download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import plotly.express as px
 import streamlit as st
 
+from salesops import kpi
+from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
-from salesops.ui.common import t
+from salesops.ingest.fields import ACTIVITY_TYPES
+from salesops.kpi import definitions as d
+from salesops.kpi.explorer import Presence, presence, summary_table
+from salesops.segments.figures import money, percent
+from salesops.ui.common import data_version, engine, t, workspace_id
+
+TOP_REPS = 25  # bars shown in per-rep charts; the CSV holds every rep
+FREQ_LABELS = {"D": "Daily", "W": "Weekly", "M": "Monthly"}
+PERIOD_WORDS = {"D": "day", "W": "week", "M": "month"}
+GROUPS = {
+    "rep": "Rep",
+    "team": "Team",
+    "region": "Region",
+    "segment": "Segment",
+    "source": "Lead source",
+    "product": "Product",
+    "month": "Month",
+}
+ACTIVITY_LABELS = {
+    "email": "Emails",
+    "call": "Calls",
+    "meeting": "Meetings",
+    "demo": "Demos",
+    "proposal": "Proposals",
+    "task": "Tasks",
+}
 
 
-def render(filters: Filters | None = None) -> None:
-    """Draw the section."""
-    st.info(t("This section is being built."))
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_presence(workspace: int, version: int) -> Presence:
+    """Whether the workspace has deals / activities at this data version."""
+    with engine().connect() as conn:
+        return presence(conn, workspace)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_summary(workspace: int, version: int, filters: Filters) -> dict:
+    """Headline KPIs of the filtered period with the previous period's under ``previous`` (no target)."""
+    with engine().connect() as conn:
+        return kpi.summary(conn, workspace, filters, compare=True)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_bookings(workspace: int, version: int, filters: Filters, freq: str) -> pd.DataFrame:
+    """Won revenue and deals per day, week or month."""
+    with engine().connect() as conn:
+        return kpi.bookings(conn, workspace, filters, freq)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_funnel(workspace: int, version: int, filters: Filters) -> pd.DataFrame:
+    """Stage funnel of the deals created in the period."""
+    with engine().connect() as conn:
+        return kpi.funnel(conn, workspace, filters)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_leaderboard(workspace: int, version: int, filters: Filters) -> pd.DataFrame:
+    """Won revenue, win rate and quota attainment per rep."""
+    with engine().connect() as conn:
+        return kpi.leaderboard(conn, workspace, filters)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_breakdown(workspace: int, version: int, filters: Filters, by: str) -> pd.DataFrame:
+    """Every KPI per rep, team, region, segment, source, product or month, as one flat table."""
+    with engine().connect() as conn:
+        return summary_table(kpi.summary_by(conn, workspace, by, filters), by)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_activity_mix(workspace: int, version: int, filters: Filters, freq: str) -> pd.DataFrame:
+    """Activities per type and selling hours per week or month."""
+    with engine().connect() as conn:
+        return kpi.activity_mix(conn, workspace, filters, freq)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_activity_by_rep(workspace: int, version: int, filters: Filters) -> pd.DataFrame:
+    """Activities per type, selling hours and activities per week for each rep."""
+    with engine().connect() as conn:
+        return kpi.activity_by_rep(conn, workspace, filters)
+
+
+def _count(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else money(value)
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else percent(value)
+
+
+def _relative(current: float | None, previous: float | None) -> str | None:
+    """'+12 %' style change, or None (no delta shown) when there is nothing to compare with."""
+    if current is None or previous is None:
+        return None
+    change = d.growth(current, previous)
+    if change is None:
+        return None
+    return "0 %" if round(change * 100) == 0 else f"{change * 100:+.0f} %"
+
+
+def _difference(current: float | None, previous: float | None, unit: str) -> str | None:
+    if current is None or previous is None:
+        return None
+    return f"{current - previous:+.1f} {unit}"
+
+
+def _download(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
+    """A CSV download of a chart's data; the bytes are built only when the user clicks."""
+    data: Callable[[], bytes] = lambda: csv_bytes(frame)  # noqa: E731 - a deferred callable is what Streamlit takes
+    st.download_button(label, data=data, file_name=file_name, mime="text/csv", on_click="ignore", key=key)
+
+
+def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
+    """Won revenue … velocity with change vs the previous period (None: no change shown), and target coverage."""
+
+    def was(name: str) -> Any:
+        return None if before is None else before[name]
+
+    row = st.columns(5)
+    row[0].metric(
+        t("Won revenue"), _money(now["won_revenue"]), _relative(now["won_revenue"], was("won_revenue")), border=True
+    )
+    row[1].metric(t("Deals won"), _count(now["deals_won"]), _relative(now["deals_won"], was("deals_won")), border=True)
+    rate, rate_before = now["win_rate"], was("win_rate")
+    row[2].metric(
+        t("Win rate"),
+        _percent(rate),
+        _difference(None if rate is None else rate * 100, None if rate_before is None else rate_before * 100, "pp"),
+        help=t("Won / (won + lost) among deals closed in the period."),
+        border=True,
+    )
+    row[3].metric(
+        t("Average deal size"),
+        _money(now["avg_deal_size"]),
+        _relative(now["avg_deal_size"], was("avg_deal_size")),
+        border=True,
+    )
+    row[4].metric(
+        t("Median cycle (days)"),
+        _count(now["median_cycle_days"]),
+        _difference(now["median_cycle_days"], was("median_cycle_days"), t("days")),
+        delta_color="inverse",
+        help=t("Days from created to close, median over deals won in the period."),
+        border=True,
+    )
+    row = st.columns(5)
+    row[0].metric(
+        t("Open pipeline"),
+        _money(now["open_pipeline"]),
+        help=t("{n} open deals today; the open pipeline is a snapshot and ignores the period.", n=now["open_deals"]),
+        border=True,
+    )
+    row[1].metric(
+        t("Weighted pipeline"),
+        _money(now["weighted_pipeline"]),
+        help=t("Open amounts × stage probability (the win rate where a deal has none)."),
+        border=True,
+    )
+    row[2].metric(
+        t("Opportunities created"),
+        _count(now["opportunities_created"]),
+        _relative(now["opportunities_created"], was("opportunities_created")),
+        border=True,
+    )
+    velocity = now["velocity"]
+    row[3].metric(
+        t("Velocity"),
+        "n/a" if velocity is None else t("{amount}/day", amount=money(velocity)),
+        _relative(velocity, was("velocity")),
+        help=t("Open deals × win rate × average deal size / median cycle days."),
+        border=True,
+    )
+    coverage = d.pipeline_coverage(now["weighted_pipeline"], target, now["won_revenue"])
+    if target is None:
+        shown = "—"
+    elif coverage is None:
+        shown = t("Target met") if now["won_revenue"] >= target else "n/a"
+    else:
+        shown = f"{coverage:.1f}×"
+    row[4].metric(
+        t("Pipeline coverage"),
+        shown,
+        help=t("Weighted pipeline / (target − won revenue). Enter the period's revenue target above."),
+        border=True,
+    )
+
+
+def _growth_tiles(now: dict) -> None:
+    row = st.columns(3)
+    helps = {
+        "growth_mom": t("Won revenue of the last complete month in the period vs the month before."),
+        "growth_qoq": t("Won revenue of the last complete quarter in the period vs the quarter before."),
+        "growth_yoy": t("Won revenue of the last complete year in the period vs the year before."),
+    }
+    labels = {"growth_mom": t("Growth MoM"), "growth_qoq": t("Growth QoQ"), "growth_yoy": t("Growth YoY")}
+    for column, name in zip(row, labels, strict=True):
+        value = now[name]
+        shown = t("n/a (period too short)") if value is None else f"{value * 100:+.0f} %"
+        column.metric(labels[name], shown, help=helps[name], border=True)
+
+
+def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
+    freq = st.radio(
+        t("Bookings per"),
+        list(FREQ_LABELS),
+        index=2,
+        format_func=lambda f: t(FREQ_LABELS[f]),
+        horizontal=True,
+        key="kpi_freq",
+    )
+    frame = cached_bookings(ws, version, filters, freq)
+    total, won = float(frame["won_revenue"].sum()), int(frame["deals_won"].sum())
+    title = t(
+        "Bookings per {unit}: {total} won in {n} deals",
+        unit=t(PERIOD_WORDS[freq]),
+        total=money(total),
+        n=f"{won:,}",
+    )
+    fig = px.bar(
+        frame,
+        x="period",
+        y="won_revenue",
+        hover_data={"deals_won": True},
+        labels={"period": t("Close date"), "won_revenue": t("Won revenue"), "deals_won": t("Deals won")},
+        title=title,
+    )
+    st.plotly_chart(fig, key="kpi_bookings_chart", width="stretch")
+    st.caption(title)
+    _download(frame, t("Download bookings (CSV)"), f"bookings_{freq}.csv", "kpi_bookings_csv")
+
+
+def _funnel_chart(ws: int, version: int, filters: Filters) -> None:
+    frame = cached_funnel(ws, version, filters)
+    created = int(frame["reached"].iloc[0])
+    won_share = frame["share_of_created"].iloc[-1]
+    title = t("Stage funnel: {n} deals created, {share} reached Won", n=f"{created:,}", share=_percent(won_share))
+    shown = frame.assign(
+        share=[_percent(v) for v in frame["share_of_created"]],
+        next_step=[_percent(None if pd.isna(v) else v) for v in frame["conversion_to_next"]],
+    )
+    fig = px.funnel(
+        shown,
+        x="reached",
+        y="stage",
+        hover_data={"share": True, "next_step": True, "current": True},
+        labels={
+            "reached": t("Reached at least this stage"),
+            "stage": t("Stage"),
+            "share": t("Share of created"),
+            "next_step": t("Conversion to next stage"),
+            "current": t("There now"),
+        },
+        title=title,
+    )
+    st.plotly_chart(fig, key="kpi_funnel_chart", width="stretch")
+    steps = [
+        t("{a} → {b}: {rate}", a=a, b=b, rate=_percent(rate))
+        for a, b, rate in zip(frame["stage"], frame["stage"].iloc[1:], frame["conversion_to_next"], strict=False)
+    ]
+    st.caption(title + " · " + " · ".join(steps))
+    _download(frame, t("Download funnel (CSV)"), "funnel.csv", "kpi_funnel_csv")
+
+
+def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
+    frame = cached_leaderboard(ws, version, filters)
+    if frame.empty:
+        st.info(t("No deals closed in the period for these filters, so there is no leaderboard yet."))
+        return
+    reps = t("1 rep") if len(frame) == 1 else t("{n} reps", n=f"{len(frame):,}")
+    title = t("Won revenue by rep: {reps}, {total} in total", reps=reps, total=money(frame["won_revenue"].sum()))
+    top = frame.head(TOP_REPS).assign(
+        win=[_percent(v) for v in frame["win_rate"].head(TOP_REPS)],
+        attainment=[_percent(None if pd.isna(v) else v) for v in frame["quota_attainment"].head(TOP_REPS)],
+    )
+    fig = px.bar(
+        top,
+        x="won_revenue",
+        y="rep",
+        orientation="h",
+        hover_data={"win": True, "attainment": True, "deals_won": True, "team": True},
+        labels={
+            "won_revenue": t("Won revenue"),
+            "rep": t("Rep"),
+            "win": t("Win rate"),
+            "attainment": t("Quota attainment"),
+            "deals_won": t("Deals won"),
+            "team": t("Team"),
+        },
+        title=title,
+    )
+    fig.update_yaxes(autorange="reversed")
+    st.plotly_chart(fig, key="kpi_leaderboard_chart", width="stretch")
+    caption = title if len(frame) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
+    st.caption(caption)
+    _download(frame, t("Download leaderboard (CSV)"), "leaderboard.csv", "kpi_leaderboard_csv")
+
+
+def _breakdown(ws: int, version: int, filters: Filters) -> None:
+    by = st.selectbox(
+        t("KPIs by"), list(GROUPS), format_func=lambda g: t(GROUPS[g]), key="kpi_by", help=t("Every KPI per group.")
+    )
+    frame = cached_breakdown(ws, version, filters, by)
+    st.dataframe(frame, hide_index=True, key="kpi_breakdown_table")
+    _download(frame, t("Download KPIs by group (CSV)"), f"kpis_by_{by}.csv", "kpi_breakdown_csv")
+
+
+def _input_tiles(now: dict, before: dict | None) -> None:
+    by_type = now["activities_by_type"] or dict.fromkeys(ACTIVITY_TYPES, 0)
+    before_types = (before or {}).get("activities_by_type") or {}
+    row = st.columns(4)
+    for i, kind in enumerate(ACTIVITY_TYPES):
+        row[i % 4].metric(
+            t(ACTIVITY_LABELS[kind]),
+            _count(by_type[kind]),
+            _relative(by_type[kind], before_types.get(kind)),
+            border=True,
+        )
+        if i == 3:
+            row = st.columns(4)
+    hours, hours_before = now["selling_hours"], (before or {}).get("selling_hours")
+    row[2].metric(
+        t("Selling hours"),
+        _count(hours),
+        _relative(hours, hours_before),
+        help=t("Logged duration of all activities, in hours."),
+        border=True,
+    )
+    row[3].metric(
+        t("Opportunities created"),
+        _count(now["opportunities_created"]),
+        _relative(now["opportunities_created"], (before or {}).get("opportunities_created")),
+        border=True,
+    )
+
+
+def _activity_charts(ws: int, version: int, filters: Filters) -> None:
+    freq = st.radio(
+        t("Activities per"),
+        ["W", "M"],
+        index=1,
+        format_func=lambda f: t(FREQ_LABELS[f]),
+        horizontal=True,
+        key="kpi_mix_freq",
+    )
+    mix = cached_activity_mix(ws, version, filters, freq)
+    long = mix.melt(id_vars="period", value_vars=list(ACTIVITY_TYPES), var_name="type", value_name="count")
+    long["type"] = [t(ACTIVITY_LABELS[k]) for k in long["type"]]
+    total = int(long["count"].sum())
+    title = t("Activity mix per {unit}: {n} activities", unit=t(PERIOD_WORDS[freq]), n=f"{total:,}")
+    fig = px.bar(
+        long,
+        x="period",
+        y="count",
+        color="type",
+        labels={"period": t("Date"), "count": t("Activities"), "type": t("Type")},
+        title=title,
+    )
+    fig.update_layout(barmode="stack")
+    st.plotly_chart(fig, key="kpi_mix_chart", width="stretch")
+    st.caption(title)
+    _download(mix, t("Download activity mix (CSV)"), f"activity_mix_{freq}.csv", "kpi_mix_csv")
+
+    by_rep = cached_activity_by_rep(ws, version, filters)
+    top = by_rep.head(TOP_REPS).melt(id_vars="rep", value_vars=list(ACTIVITY_TYPES), var_name="type", value_name="n")
+    top["type"] = [t(ACTIVITY_LABELS[k]) for k in top["type"]]
+    reps = t("1 rep") if len(by_rep) == 1 else t("{n} reps", n=f"{len(by_rep):,}")
+    title = t("Activities per rep: {reps}", reps=reps)
+    fig = px.bar(
+        top,
+        x="n",
+        y="rep",
+        color="type",
+        orientation="h",
+        labels={"n": t("Activities"), "rep": t("Rep"), "type": t("Type")},
+        title=title,
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    st.plotly_chart(fig, key="kpi_by_rep_chart", width="stretch")
+    caption = title if len(by_rep) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
+    st.caption(caption)
+    _download(by_rep, t("Download activities per rep (CSV)"), "activities_by_rep.csv", "kpi_by_rep_csv")
+
+
+def _comparable(now: dict) -> dict | None:
+    """The previous period's KPIs when it had closed deals; otherwise changes would compare with missing history."""
+    before = now["previous"]
+    return before if before is not None and before["deals_won"] + before["deals_lost"] > 0 else None
+
+
+def _period_caption(now: dict, before: dict | None) -> None:
+    if now["period_start"] is None:
+        return
+    if before is None:
+        st.caption(
+            t(
+                "Period {start} to {end} (close date). No closed deals in the period before to compare with.",
+                start=now["period_start"],
+                end=now["period_end"],
+            )
+        )
+        return
+    st.caption(
+        t(
+            "Period {start} to {end} (close date); changes compare with {p_start} to {p_end}.",
+            start=now["period_start"],
+            end=now["period_end"],
+            p_start=before["period_start"],
+            p_end=before["period_end"],
+        )
+    )
+
+
+def render(filters: Filters) -> None:
+    """Draw the KPI explorer for the current workspace and the sidebar's filters."""
+    ws, version = workspace_id(), data_version()
+    has = cached_presence(ws, version)
+    if not has.deals and not has.activities:
+        st.info(t("This workspace is empty. Import a deals export (and activities) in the Import tab to see KPIs."))
+        return
+    now = cached_summary(ws, version, filters)
+    before = _comparable(now)
+
+    st.subheader(t("Output KPIs"))
+    if not has.deals:
+        st.info(t("No deals in this workspace yet: import a deals export in the Import tab to see output KPIs."))
+    elif now["deals_won"] + now["deals_lost"] + now["opportunities_created"] == 0:
+        st.info(
+            t(
+                "No deals closed or created in the selected period with these filters. Widen the period, "
+                "clear the filters in the sidebar, or import more recent data."
+            )
+        )
+    else:
+        _period_caption(now, before)
+        target = st.number_input(
+            t("Revenue target for the period"),
+            min_value=0.0,
+            value=0.0,
+            step=10_000.0,
+            format="%.0f",
+            key="kpi_target",
+            help=t("Used for pipeline coverage; 0 means no target."),
+        )
+        _output_tiles(now, before, target or None)
+        _growth_tiles(now)
+        _bookings_chart(ws, version, filters)
+        left, right = st.columns(2)
+        with left:
+            _funnel_chart(ws, version, filters)
+        with right:
+            _leaderboard_chart(ws, version, filters)
+        with st.expander(t("KPIs by rep, team, region, segment, source, product or month")):
+            _breakdown(ws, version, filters)
+
+    st.subheader(t("Input KPIs"))
+    if not has.activities:
+        st.info(t("Import an activities export to see input KPIs (emails, calls, meetings, demos, selling hours)."))
+        return
+    if not sum((now["activities_by_type"] or {}).values()):
+        st.info(t("No activities in the selected period for these filters. Widen the period or clear the filters."))
+        return
+    _input_tiles(now, before)
+    _activity_charts(ws, version, filters)

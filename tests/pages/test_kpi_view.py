@@ -1,0 +1,151 @@
+"""AppTest of the KPI explorer (page 1, first tab) on the Demo workspace and on deals-only / activities-only ones."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from salesops.ingest.pipeline import ingest_paths
+from salesops.segments.figures import money
+from salesops.store import get_engine
+from salesops.store import workspaces as ws
+from tests.conftest import SAMPLE
+
+PAGE = "pages/1_data_collection.py"
+NO_ACTIVITIES = "Import an activities export to see input KPIs"
+
+
+def _page(app: AppTest, workspace: int | None = None) -> AppTest:
+    if workspace is not None:
+        app.session_state["app_workspace_id"] = workspace
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def _infos(app: AppTest) -> str:
+    return "\n".join(i.value for i in app.info)
+
+
+def _captions(app: AppTest) -> str:
+    return "\n".join(c.value for c in app.caption)
+
+
+def _won_deals(owner: str | None = None) -> pd.DataFrame:
+    """Won deals of the sample export as the import keeps them (it rejects a negative amount and a bad close date)."""
+    deals = pd.read_csv(SAMPLE / "deals.csv")
+    valid = (deals["Amount"] >= 0) & pd.to_datetime(deals["Close Date"], errors="coerce").notna()
+    won = deals[valid & (deals["Stage"] == "Closed Won")]
+    return won if owner is None else won[won["Owner"] == owner]
+
+
+def _workspace(name: str, files: list[str]) -> int:
+    engine = get_engine(os.environ["DATABASE_URL"])
+    ingest_paths(engine, name, [SAMPLE / f for f in files])
+    with engine.connect() as conn:
+        found = ws.find(conn, name)
+    engine.dispose()
+    assert found is not None
+    return found
+
+
+def test_tiles_show_demo_figures_with_change_and_growth(app: AppTest) -> None:
+    metrics = _metrics(_page(app))
+    won = _won_deals()
+    assert metrics["Won revenue"] == money(won["Amount"].sum())  # all time: every won deal
+    assert metrics["Deals won"] == f"{len(won):,}"
+    assert metrics["Win rate"].endswith(" %")
+    for label in ("Average deal size", "Median cycle (days)", "Open pipeline", "Weighted pipeline", "Velocity"):
+        assert metrics[label] not in ("", "n/a"), label
+    for label in ("Growth MoM", "Growth QoQ", "Growth YoY"):
+        assert metrics[label].endswith(" %"), label
+    assert metrics["Pipeline coverage"] == "—"  # no target yet
+    for label in ("Emails", "Calls", "Meetings", "Demos", "Proposals", "Tasks", "Selling hours"):
+        assert int(metrics[label].replace(",", "")) > 0, label
+    captions = _captions(app)
+    assert "Won revenue by rep: 24 reps" in captions
+    assert "Bookings per month" in captions
+    assert "Stage funnel" in captions
+    assert "Prospecting → Qualification" in captions
+    assert NO_ACTIVITIES not in _infos(app)
+
+
+def test_one_rep_in_sidebar_changes_won_revenue_and_leaderboard(app: AppTest) -> None:
+    _page(app)
+    before = _metrics(app)["Won revenue"]
+    ws_id = app.session_state["app_workspace_id"]
+    app.multiselect(key=f"filters_reps_{ws_id}").set_value(["Priya Raman"]).run()
+    assert not app.exception
+    hers = _won_deals("Priya Raman")
+    after = _metrics(app)["Won revenue"]
+    assert after != before
+    assert after == money(hers["Amount"].sum())
+    assert f"Won revenue by rep: 1 rep, {after} in total" in _captions(app)
+    assert "Activities per rep: 1 rep" in _captions(app)
+
+
+def test_period_without_deals_explains_and_does_not_fail(app: AppTest) -> None:
+    _page(app)
+    ws_id = app.session_state["app_workspace_id"]
+    # Open deals close up to April 2027, so the sidebar allows Q1 2027; nothing was won, lost or created then.
+    app.date_input(key=f"filters_period_{ws_id}").set_value((date(2027, 1, 1), date(2027, 3, 31))).run()
+    assert not app.exception
+    infos = _infos(app)
+    assert "No deals closed or created in the selected period" in infos
+    assert "No activities in the selected period" in infos
+    assert "Won revenue" not in _metrics(app)
+
+
+def test_target_gives_pipeline_coverage(app: AppTest) -> None:
+    _page(app)
+    app.number_input(key="kpi_target").set_value(40_000_000).run()
+    assert not app.exception
+    coverage = _metrics(app)["Pipeline coverage"]
+    assert coverage.endswith("×")
+    # weighted pipeline / (target - won revenue), with the tiles' own rounding
+    assert 0.3 < float(coverage.rstrip("×")) < 2.0
+    app.number_input(key="kpi_target").set_value(1_000).run()
+    assert _metrics(app)["Pipeline coverage"] == "Target met"
+
+
+def test_deals_only_workspace_shows_outputs_and_asks_for_activities(app: AppTest) -> None:
+    _page(app, _workspace("KPI deals only", ["deals.csv"]))
+    metrics = _metrics(app)
+    assert metrics["Won revenue"].startswith("$")
+    assert NO_ACTIVITIES in _infos(app)
+    assert "Emails" not in metrics
+
+
+def test_activities_only_workspace_shows_inputs_and_asks_for_deals(app: AppTest) -> None:
+    _page(app, _workspace("KPI activities only", ["activities.csv"]))
+    metrics = _metrics(app)
+    assert "No deals in this workspace yet" in _infos(app)
+    assert "Won revenue" not in metrics
+    assert int(metrics["Emails"].replace(",", "")) > 1000
+    assert metrics["Opportunities created"] == "0"
+    assert "Activity mix per month" in _captions(app)
+
+
+def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
+    _page(app)
+    metrics = {m.label: m for m in app.metric}
+    assert metrics["Won revenue"].delta == ""  # all time: nothing closed before, so no change is claimed
+    ws_id = app.session_state["app_workspace_id"]
+    app.date_input(key=f"filters_period_{ws_id}").set_value((date(2026, 4, 1), date(2026, 6, 30))).run()
+    assert not app.exception
+    won = _won_deals()
+    closed = pd.to_datetime(won["Close Date"])
+    now = won.loc[(closed >= "2026-04-01") & (closed <= "2026-06-30"), "Amount"].sum()
+    before = won.loc[(closed >= "2026-01-01") & (closed <= "2026-03-31"), "Amount"].sum()
+    tile = {m.label: m for m in app.metric}["Won revenue"]
+    assert tile.value == money(now)
+    assert tile.delta == f"{(now / before - 1) * 100:+.0f} %"
+    assert "changes compare with 2026-01-01 to 2026-03-31" in _captions(app)
