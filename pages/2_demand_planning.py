@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from salesops.ui import demand_controls, demand_view
+from salesops.ui import demand_controls, demand_pipeline, demand_view
 from salesops.ui.common import t
 from salesops.ui.filters import filter_sidebar
 
@@ -12,5 +12,8 @@ filters = filter_sidebar()
 settings = demand_controls.render(demand_view.default_target(filters))
 forecast = demand_view.render(filters, settings)
 if forecast is not None:
-    st.subheader(t("Breakdown"))
-    demand_view.render_breakdown(forecast)
+    tabs = st.tabs([t("Breakdown"), t("Pipeline")])
+    with tabs[0]:
+        demand_view.render_breakdown(forecast)
+    with tabs[1]:
+        demand_pipeline.render(forecast)

@@ -58,7 +58,7 @@ def render(default_target: float) -> DemandSettings:
         metric = setup[0].radio(
             t("Forecast"),
             ["revenue", "deals"],
-            format_func=lambda m: t("Won revenue") if m == "revenue" else t("Won deals"),
+            format_func={"revenue": t("Won revenue"), "deals": t("Won deals")}.__getitem__,
             horizontal=True,
             key="demand_metric",
         )
@@ -67,7 +67,7 @@ def render(default_target: float) -> DemandSettings:
         by = setup[3].selectbox(
             t("Break down by"),
             BREAKDOWNS,
-            format_func=lambda b: t("No breakdown") if b == "none" else t(b.capitalize()),
+            format_func={b: t("No breakdown") if b == "none" else t(b.capitalize()) for b in BREAKDOWNS}.__getitem__,
             key="demand_by",
         )
         change = st.columns(4)
@@ -83,7 +83,7 @@ def render(default_target: float) -> DemandSettings:
         scenario = scene[0].radio(
             t("Scenario"),
             ["worst", "base", "best"],
-            format_func=lambda s: t(s.capitalize()),
+            format_func={"worst": t("Worst"), "base": t("Base"), "best": t("Best")}.__getitem__,
             horizontal=True,
             key="demand_scenario",
             help=t("Worst takes the interval's lower bound as the forecast, best its upper bound."),

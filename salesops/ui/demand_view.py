@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from salesops.demand.calendar import last_complete_month, last_data_day
 from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
@@ -35,9 +36,12 @@ class DemandForecast:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def history(workspace: int, version: int, filters: Filters, metric: str, by: str | None) -> pd.Series | pd.DataFrame:
-    """Won revenue or deals per month (one column per group with ``by``)."""
+    """Won revenue or deals per month (one column per group with ``by``) up to the last complete month of data, so
+    a partly exported month does not drag the forecast down and every demand view starts from the same month."""
     with engine().connect() as conn:
-        return monthly_series(conn, workspace, metric, filters, by)  # type: ignore[arg-type]
+        series = monthly_series(conn, workspace, metric, filters, by)  # type: ignore[arg-type]
+        last_day = last_data_day(conn, workspace)
+    return series[series.index <= last_complete_month(last_day)] if last_day is not None else series
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -117,8 +121,10 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
     st.caption(
         t(
             "Shaded band: {level} % prediction interval of the statistical model, scaled by the assumptions. "
-            "Dotted line: the statistical forecast before assumptions.",
+            "Dotted line: the statistical forecast before assumptions. History runs to {month}, the last complete "
+            "month of data.",
             level=result.level,
+            month=outcome.history.index[-1].strftime("%b %Y"),
         )
     )
     with st.expander(t("Evidence: backtest and the baseline it had to beat"), expanded=True):
@@ -234,8 +240,10 @@ def _candidates(outcome: DemandForecast):  # type: ignore[no-untyped-def]
     )
     table = table.rename(columns={"model": t("Model"), "mase": "MASE", "mape": t("MAPE (%)"), "role": t("Role")})
 
+    role, baseline = t("Role"), t("baseline")
+
     def highlight(row: pd.Series) -> list[str]:
-        colour = "background-color: rgba(255, 200, 0, 0.25)" if row[t("Role")] == t("baseline") else ""
+        colour = "background-color: rgba(255, 200, 0, 0.25)" if row[role] == baseline else ""
         return [colour] * len(row)
 
     return table.style.apply(highlight, axis=1).format({"MASE": "{:.2f}", t("MAPE (%)"): "{:.0f}"})
