@@ -35,3 +35,19 @@ def last_complete_month(last_day: date) -> pd.Timestamp:
 def first_forecast_month(last_day: date) -> pd.Period:
     """The first month to forecast: the one after the last complete month."""
     return last_complete_month(last_day).to_period("M") + 1
+
+
+def complete_history(series: pd.Series | pd.DataFrame, last_day: date | None) -> tuple[pd.Series | pd.DataFrame, str]:
+    """A monthly series (or frame of them) ending at the last complete month: an incomplete last month is dropped,
+    quiet months up to it are 0. Returns the series and a warning ("" when nothing was dropped)."""
+    if last_day is None or not len(series):
+        return series, ""
+    end = last_complete_month(last_day)
+    index = pd.date_range(series.index[0], end, freq="MS", name=series.index.name)
+    warning = ""
+    if series.index[-1] > end:
+        warning = (
+            f"{last_day:%B %Y} is left out of the history: the data end on {last_day.isoformat()}, before day "
+            f"{COMPLETE_DAY}, and a part month would pull the forecast down."
+        )
+    return series.reindex(index, fill_value=0.0), warning
