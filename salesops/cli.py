@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -122,6 +123,56 @@ def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def _forecast_rows(frame: Any) -> list[dict[str, Any]]:
+    """A forecast frame as JSON rows: period ``YYYY-MM``, mean, lower, upper."""
+    return [
+        {"period": f"{period:%Y-%m}", "mean": float(mean), "lower": float(lower), "upper": float(upper)}
+        for period, mean, lower, upper in zip(frame.index, frame["mean"], frame["lower"], frame["upper"], strict=True)
+    ]
+
+
+def _finite(value: Any) -> float | None:
+    """A JSON-safe number: NaN/inf (e.g. MAPE over zero months) become null."""
+    return float(value) if value is not None and math.isfinite(float(value)) else None
+
+
+def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
+    """Forecast monthly won revenue (or won deals) by close month from the month after the last complete month,
+    with the model chosen by backtest and neutral assumptions; with ``--by`` also reconciled segments."""
+    from salesops.demand.calendar import complete_history, last_data_day
+    from salesops.forecast import forecast_hierarchy, forecast_series, monthly_series
+
+    workspace_id = _workspace_id(engine, args.workspace)
+    with engine.connect() as conn:
+        last_day = last_data_day(conn, workspace_id)
+        total, dropped = complete_history(monthly_series(conn, workspace_id, args.metric), last_day)
+        wide = monthly_series(conn, workspace_id, args.metric, by=args.by) if args.by else None
+    if wide is not None:
+        wide = wide.reindex(total.index, fill_value=0.0)
+        hierarchy = forecast_hierarchy(total, {str(c): wide[c] for c in wide.columns}, args.horizon, args.level)
+        result = hierarchy.total
+    else:
+        result = forecast_series(total, args.horizon, args.level)
+    payload: dict[str, Any] = {
+        "metric": args.metric,
+        "level": result.level,
+        "model": result.model,
+        "method_note": result.method_note,
+        "backtest": {
+            str(row.model): {"mase": _finite(row.mase), "mape": _finite(row.mape)}
+            for row in result.backtest.itertuples(index=False)
+        },
+        "baseline": {key: _finite(value) for key, value in result.baseline.items()},
+        "forecast": _forecast_rows(result.forecast),
+        "warnings": [*([dropped] if dropped else []), *result.warnings],
+    }
+    if wide is not None:
+        payload["segments"] = {name: _forecast_rows(seg.forecast) for name, seg in hierarchy.segments.items()}
+        payload["reconciliation"] = hierarchy.reconciliation
+    _print(payload, args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="python -m salesops", description="Sales Ops Planner, headless.")
@@ -157,6 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("batch_id", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("forecast", help="statistical forecast of monthly won revenue or deals, with its backtest")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--metric", choices=("revenue", "deals"), default="revenue")
+    p.add_argument("--horizon", type=int, default=12, help="months to forecast")
+    p.add_argument("--level", type=int, choices=(80, 90, 95), default=90, help="prediction interval in %%")
+    p.add_argument("--by", choices=("segment", "product", "region"), help="also forecast and reconcile these groups")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_forecast)
     return parser
 
 
