@@ -1,4 +1,4 @@
-"""``python -m salesops …``: headless import, KPIs and history on the same functions the app uses.
+"""``python -m salesops …``: headless import, KPIs, data quality, scoring and history on the app's own functions.
 
 Exit codes: 0 done (an import with rejected rows is still done), 2 a file or workspace could not be used, with a
 one-line reason on stderr; never a traceback.
@@ -89,6 +89,41 @@ def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
         else:
             data = kpi.summary(conn, workspace_id, filters, target=args.target)
     _print(data, args.json)
+    return 0
+
+
+def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
+    """Print the data-quality score of a workspace and its findings, worst first."""
+    from salesops.kpi.quality import quality_report
+
+    workspace_id = _workspace_id(engine, args.workspace)
+    with engine.connect() as conn:
+        report = quality_report(conn, workspace_id, args.today or date.today())
+    findings = [finding._asdict() for finding in report.findings]
+    if args.json:
+        _print({"score": report.score, "findings": findings}, True)
+    else:
+        print(f"score: {report.score}/100")
+        _print(findings, False)
+    return 0
+
+
+def cmd_score(engine: Engine, args: argparse.Namespace) -> int:
+    """Learn scoring weights from won/lost history, store a 0-100 score on every lead (or deal) and print them."""
+    from salesops.scoring.store import score_cli_payload, score_workspace
+
+    workspace_id = _workspace_id(engine, args.workspace)
+    with engine.connect() as conn:
+        counts = next(w.counts for w in ws.list_all(conn) if w.id == workspace_id)
+    if not counts.get(args.entity):
+        raise CliError(f"workspace {args.workspace!r} has no {args.entity} to score")
+    payload = score_cli_payload(*score_workspace(engine, workspace_id, args.entity, seed=args.seed))
+    if args.json:
+        _print(payload, True)
+    else:
+        auc = "n/a" if payload["auc"] is None else f"{payload['auc']:.3f}"
+        print(f"method: {payload['method']}  auc: {auc}  {args.entity} scored and stored: {len(payload[args.entity])}")
+        _print(payload["explanation"], False)
     return 0
 
 
@@ -194,6 +229,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", type=float, help="revenue target for pipeline coverage")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kpis)
+
+    p = sub.add_parser("quality", help="data-quality score and findings of a workspace")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--today", type=_date, help="judge stale deals as of this date (default: today)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_quality)
+
+    p = sub.add_parser("score", help="learn lead (or deal) scores from won/lost history and store them")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--entity", choices=("leads", "deals"), default="leads")
+    p.add_argument("--seed", type=int, default=0, help="seed of the training/holdout split")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("workspaces", help="list workspaces")
     p.add_argument("--json", action="store_true")
