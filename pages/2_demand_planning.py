@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from salesops.ui import demand_controls, demand_pipeline, demand_view
+from salesops.ui import demand_controls, demand_leads, demand_pipeline, demand_save, demand_service, demand_view
 from salesops.ui.common import t
 from salesops.ui.filters import filter_sidebar
 
@@ -12,8 +12,14 @@ filters = filter_sidebar()
 settings = demand_controls.render(demand_view.default_target(filters))
 forecast = demand_view.render(filters, settings)
 if forecast is not None:
-    tabs = st.tabs([t("Breakdown"), t("Pipeline")])
+    tabs = st.tabs([t("Breakdown"), t("Pipeline"), t("Lead-based demand"), t("Service demand")])
     with tabs[0]:
         demand_view.render_breakdown(forecast)
     with tabs[1]:
-        demand_pipeline.render(forecast)
+        pipeline = demand_pipeline.render(forecast)
+    with tabs[2]:
+        demand_leads.render(forecast)
+    with tabs[3]:
+        service = demand_service.render(forecast)
+    st.subheader(t("Save the demand plan"))
+    demand_save.render(forecast, pipeline, service)

@@ -34,8 +34,9 @@ def comparison(outcome: DemandForecast, pipe: PipelineForecast) -> pd.DataFrame:
     return stat.merge(pipe.frame, on="period", how="outer").sort_values("period").fillna(0.0)
 
 
-def render(outcome: DemandForecast) -> None:
-    """Commit / best case / weighted pipeline bars per month with the statistical line, stage table and method."""
+def render(outcome: DemandForecast) -> pd.DataFrame | None:
+    """Commit / best case / weighted pipeline bars per month with the statistical line, stage table and method;
+    returns the month-by-month comparison for the plan (None without open deals)."""
     pipe = pipeline_for(outcome)
     if pipe.stage_table.empty:
         st.info(
@@ -44,7 +45,7 @@ def render(outcome: DemandForecast) -> None:
                 "open opportunities, or widen the filters."
             )
         )
-        return
+        return None
     table = comparison(outcome, pipe)
     revenue = outcome.settings.metric == "revenue"
     first = table.head(QUARTER)
@@ -120,3 +121,4 @@ def render(outcome: DemandForecast) -> None:
         on_click="ignore",
         key="demand_dl_stages",
     )
+    return table

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesops.ingest.pipeline import ingest_paths
+from salesops.plan import latest_plan
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 
@@ -132,6 +133,7 @@ def test_short_history_shows_the_engine_warning(app: AppTest, tmp_path: Path) ->
     assert any("Only 7 months of history" in w.value for w in app.warning)
     assert _total(app).startswith("$")
     assert any("No backtest yet" in i.value for i in app.info)
+    assert any("No leads with a known outcome" in i.value for i in app.info)
 
 
 def test_workspace_without_won_deals_says_what_to_do(app: AppTest) -> None:
@@ -144,14 +146,90 @@ def test_workspace_without_won_deals_says_what_to_do(app: AppTest) -> None:
     assert not app.get("plotly_chart")
 
 
+def _chart_with(app: AppTest, trace_name: str) -> dict:
+    """The spec of the chart that has a trace called ``trace_name``."""
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if any(tr.get("name") == trace_name for tr in spec["data"]):
+            return spec
+    raise AssertionError(f"no chart with a {trace_name!r} trace")
+
+
+def _table_with(app: AppTest, column: str):  # type: ignore[no-untyped-def]
+    return next(df.value for df in app.dataframe if column in df.value.columns)
+
+
 def test_pipeline_tab_compares_pipeline_with_the_statistical_forecast(app: AppTest) -> None:
     _open(app)
     metrics = {m.label: m.value for m in app.metric}
     for label in ("Statistical, next quarter", "Commit, next quarter", "Weighted pipeline, next quarter"):
         assert metrics[label].startswith("$")
-    spec = json.loads(app.get("plotly_chart")[-1].proto.spec)
-    names = {tr.get("name") for tr in spec["data"]}
-    assert {"Commit", "Best case", "Weighted pipeline", "Statistical forecast"} <= names
+    names = {tr.get("name") for tr in _chart_with(app, "Weighted pipeline")["data"]}
+    assert {"Commit", "Best case", "Statistical forecast"} <= names
     assert any("weighted by win probability" in c.value for c in app.caption)
-    stages = app.dataframe[-1].value
-    assert "Negotiation" in set(stages["Stage"])
+    assert "Negotiation" in set(_table_with(app, "Stage")["Stage"])
+
+
+def test_lead_agreement_follows_target_and_lead_volume(app: AppTest) -> None:
+    _open(app)
+    label = "Qualified leads marketing must deliver per month for the target"
+    expected = "Qualified leads expected per month"
+
+    def read(name: str) -> float:
+        return float({m.label: m.value for m in app.metric}[name].replace(",", ""))
+
+    needed, delivered = read(label), read(expected)
+    assert needed > 0
+    app.number_input(key="demand_target").set_value(2 * app.number_input(key="demand_target").value).run()
+    assert read(label) == pytest.approx(2 * needed, rel=0.01), "twice the target needs twice the leads"
+    app.slider(key="demand_lead_volume").set_value(50).run()
+    assert read(expected) == pytest.approx(1.5 * delivered, rel=0.01)
+    assert not app.exception
+
+
+def test_service_hours_follow_the_hour_inputs(app: AppTest) -> None:
+    _open(app)
+
+    def total() -> float:
+        return float({m.label: m.value for m in app.metric}["Service hours, whole horizon"].replace(",", ""))
+
+    before = total()
+    assert before > 0
+    app.number_input(key="demand_support_entry").set_value(2.0).run()  # default 1 h a month
+    assert total() > before
+    for key in (
+        "demand_onboard_entry",
+        "demand_onboard_enterprise",
+        "demand_support_entry",
+        "demand_support_enterprise",
+    ):
+        app.number_input(key=key).set_value(0.0).run()
+    assert total() == 0
+    assert _chart_with(app, "Support, entry")
+
+
+def test_save_draft_stores_the_plan_and_shows_its_version(app: AppTest) -> None:
+    _open(app)
+    app.selectbox(key="demand_by").set_value("segment").run()
+    app.slider(key="demand_growth").set_value(10).run()
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        demo = ws.find(conn, "Demo")
+        assert demo is not None
+        before = latest_plan(conn, demo)
+    app.button(key="demand_save_draft").click().run()
+    assert not app.exception
+    with engine.connect() as conn:
+        plan = latest_plan(conn, demo)
+    assert plan is not None
+    assert plan.version == (before.version + 1 if before else 1)
+    assert plan.status == "draft"
+    assert plan.assumptions["growth_pct"] == 10
+    assert any(f"Saved as draft plan version {plan.version}" in s.value for s in app.success)
+    lines = plan.lines
+    assert set(lines["kind"]) == {"demand", "pipeline", "service_hours"}
+    total = lines[(lines["kind"] == "demand") & (lines["segment"] == "")]
+    assert len(total) == 12
+    assert total["value"].sum() == pytest.approx(_trace(app, "Forecast").sum(), rel=1e-9)
+    segments = lines[(lines["kind"] == "demand") & (lines["segment"] != "")]
+    assert segments["value"].sum() == pytest.approx(total["value"].sum(), rel=1e-9)

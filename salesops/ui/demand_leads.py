@@ -1,0 +1,112 @@
+"""Step 2 lead view: revenue implied by the leads marketing delivers, and the qualified leads the target needs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from salesops.demand import LeadDemand, lead_demand, leads_needed_frame
+from salesops.export.safe import csv_bytes
+from salesops.segments.figures import money, percent
+from salesops.store.workspaces import list_all
+from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.demand_view import DemandForecast
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_leads(workspace: int, version: int, horizon: int, lead_volume_pct: float, threshold: float) -> LeadDemand:
+    """Lead cohorts projected ``horizon`` months with the lead-volume change, qualified at ``threshold``."""
+    with engine().connect() as conn:
+        return lead_demand(conn, workspace, horizon, lead_volume_pct, threshold=threshold)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def lead_count(workspace: int, version: int) -> int:
+    """How many leads the workspace holds."""
+    with engine().connect() as conn:
+        return next((w.counts.get("leads", 0) for w in list_all(conn) if w.id == workspace), 0)
+
+
+def target_by_month(outcome: DemandForecast) -> pd.Series:
+    """The revenue target over the horizon spread over its months in the statistical forecast's shape."""
+    shape = outcome.fit.total.forecast["mean"]
+    weights = shape / shape.sum() if shape.sum() > 0 else pd.Series(1 / len(shape), index=shape.index)
+    return (weights * outcome.settings.target).rename("target")
+
+
+def render(outcome: DemandForecast) -> None:
+    """Expected revenue from leads per month and the sales-and-marketing agreement: qualified leads per month."""
+    s = outcome.settings
+    st.session_state.setdefault("demand_lead_threshold", 60)
+    threshold = st.slider(
+        t("Lead score that counts as qualified"),
+        0,
+        100,
+        step=5,
+        key="demand_lead_threshold",
+        help=t("Scores come from lead scoring on page 1."),
+    )
+    change = s.assumptions.lead_volume_change_pct
+    ws, version = workspace_id(), data_version()
+    demand = cached_leads(ws, version, s.horizon, change, float(threshold)) if lead_count(ws, version) else None
+    if demand is None or float(demand.bands["leads_with_outcome"].sum()) == 0:
+        st.info(t("No leads with a known outcome yet: import a leads export on page 1 to see lead-based demand."))
+        return
+    delivered = replace(demand, qualified_monthly=demand.qualified_monthly * (1 + change / 100))
+    cols = st.columns(4)
+    cols[0].metric(t("Revenue from leads, next {h} months", h=s.horizon), money(float(demand.frame["revenue"].sum())))
+    cols[1].metric(t("Qualified leads expected per month"), f"{delivered.qualified_monthly:,.0f}")
+    cols[2].metric(t("Qualified lead → won deal"), percent(demand.qualified_conversion))
+    agreement = None
+    if s.target > 0:
+        agreement = leads_needed_frame(target_by_month(outcome), delivered)
+        needed = float(agreement["qualified_leads_needed"].mean())
+        gap = needed - delivered.qualified_monthly
+        cols[3].metric(
+            t("Qualified leads marketing must deliver per month for the target"),
+            f"{needed:,.0f}" if math.isfinite(needed) else "—",
+            delta=t("{n} more than expected", n=f"{gap:,.0f}") if gap > 0 else t("run rate is enough"),
+            delta_color="inverse" if gap > 0 else "normal",
+        )
+    else:
+        cols[3].metric(t("Qualified leads needed per month"), "—", help=t("Set a revenue target under Assumptions."))
+    fig = go.Figure()
+    fig.add_bar(x=demand.frame["period"], y=demand.frame["revenue"], name=t("Revenue from leads"))
+    if s.metric == "revenue":
+        fig.add_scatter(
+            x=outcome.adjusted.index, y=outcome.adjusted["mean"], mode="lines+markers", name=t("Statistical forecast")
+        )
+    fig.update_layout(title=t("Expected revenue from leads per month"), legend={"orientation": "h"}, margin={"t": 50})
+    st.plotly_chart(fig, key="demand_leads_chart", width="stretch")
+    st.caption(demand.note + " " + t("Leads cover the whole workspace: the sidebar filters do not apply here."))
+    st.download_button(
+        t("Download lead demand (CSV)"),
+        data=lambda: csv_bytes(demand.frame),
+        file_name="demand_leads.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="demand_dl_leads",
+    )
+    if agreement is not None:
+        st.markdown(t("**Sales-and-marketing agreement** (all target revenue assumed to come from leads)"))
+        st.caption(
+            t(
+                "Each lead month must deliver the leads for the revenue {lag} month(s) later; the target is spread "
+                "over the months in the forecast's shape.",
+                lag=demand.lag_months,
+            )
+        )
+        st.dataframe(agreement, hide_index=True, width="stretch")
+        st.download_button(
+            t("Download lead agreement (CSV)"),
+            data=lambda: csv_bytes(agreement),
+            file_name="demand_lead_agreement.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="demand_dl_agreement",
+        )
+    st.dataframe(demand.bands, hide_index=True, width="stretch")
