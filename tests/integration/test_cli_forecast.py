@@ -1,0 +1,81 @@
+"""``forecast`` on the embedded sample: 12 monthly periods after the last complete month, intervals, evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesops.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample's deals ingested once into a SQLite file, as a user would with DATABASE_URL."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        assert main(["ingest", str(SAMPLE / "deals.csv"), "--workspace", "Sample", "--json"]) == 0
+    return url
+
+
+def _forecast(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str, *argv: str) -> dict:
+    capsys.readouterr()
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["forecast", "--workspace", "Sample", "--json", *argv]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _expected_periods() -> list[str]:
+    """The 12 months after the sample's last complete month (its data end on or after the 25th)."""
+    deals = pd.read_csv(SAMPLE / "deals.csv")
+    closed = deals["Stage"].str.startswith("Closed")
+    days = pd.concat(
+        [
+            pd.to_datetime(deals["Created Date"], errors="coerce"),
+            pd.to_datetime(deals.loc[closed, "Close Date"], errors="coerce"),
+        ]
+    )
+    last = days.max()
+    month = last.to_period("M") if last.day >= 25 else last.to_period("M") - 1
+    return [str(month + k) for k in range(1, 13)]
+
+
+def test_forecast_has_twelve_months_with_intervals_and_evidence(
+    sample_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _forecast(capsys, monkeypatch, sample_db)
+    assert [row["period"] for row in out["forecast"]] == _expected_periods()
+    assert all(row["lower"] <= row["mean"] <= row["upper"] for row in out["forecast"])
+    assert all(row["mean"] > 0 for row in out["forecast"])
+    assert out["model"]
+    assert out["model"] in out["backtest"]
+    assert out["baseline"]["mase"] > 0
+    assert "Seasonal naive" in out["backtest"]
+    assert out["level"] == 90
+    assert isinstance(out["warnings"], list)
+
+
+def test_forecast_by_segment_adds_up_to_the_total(
+    sample_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _forecast(capsys, monkeypatch, sample_db, "--by", "segment", "--metric", "deals", "--horizon", "6")
+    assert set(out["segments"]) == {"SMB", "Mid-Market", "Enterprise"}
+    assert out["reconciliation"]
+    for i, total in enumerate(out["forecast"]):
+        parts = [rows[i] for rows in out["segments"].values()]
+        assert all(row["period"] == total["period"] for row in parts)
+        assert sum(row["mean"] for row in parts) == pytest.approx(total["mean"])
+    assert len(out["forecast"]) == 6
+
+
+def test_forecast_of_an_unknown_workspace_is_a_one_line_error(
+    sample_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sample_db)
+    assert main(["forecast", "--workspace", "Nope", "--json"]) == 2
+    assert capsys.readouterr().err.startswith("error: no workspace named 'Nope'")
