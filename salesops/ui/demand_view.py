@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops.demand.calendar import last_complete_month, last_data_day
+from salesops.demand.calendar import complete_history, last_data_day
 from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
@@ -28,20 +28,25 @@ class DemandForecast:
 
     settings: DemandSettings
     filters: Filters
-    history: pd.Series  # the metric per month, actuals
+    history: pd.Series  # the metric per month, actuals up to the last complete month
+    history_note: str  # why a part month was left out, or ""
     fit: HierarchyResult
     adjusted: pd.DataFrame  # total forecast after assumptions: period index; mean, lower, upper, seasonal_factor
     breakdown: pd.DataFrame  # period x group, adjusted means split by the reconciled shares (empty without by)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def history(workspace: int, version: int, filters: Filters, metric: str, by: str | None) -> pd.Series | pd.DataFrame:
-    """Won revenue or deals per month (one column per group with ``by``) up to the last complete month of data, so
-    a partly exported month does not drag the forecast down and every demand view starts from the same month."""
+def history(
+    workspace: int, version: int, filters: Filters, metric: str, by: str | None
+) -> tuple[pd.Series | pd.DataFrame, str]:
+    """Won revenue or deals per month (one column per group with ``by``) up to the last complete month of data (or
+    of the filtered period), so a partly exported month does not drag the forecast down; plus the note saying so."""
     with engine().connect() as conn:
         series = monthly_series(conn, workspace, metric, filters, by)  # type: ignore[arg-type]
         last_day = last_data_day(conn, workspace)
-    return series[series.index <= last_complete_month(last_day)] if last_day is not None else series
+    if last_day is not None and filters.end is not None:
+        last_day = min(last_day, filters.end)
+    return complete_history(series, last_day)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -49,14 +54,14 @@ def fitted(
     workspace: int, version: int, filters: Filters, *, metric: str, horizon: int, level: int, by: str | None
 ) -> HierarchyResult:
     """The backtested total forecast and, with ``by``, the reconciled group forecasts (the slow part, cached)."""
-    total = history(workspace, version, filters, metric, None)
-    groups = history(workspace, version, filters, metric, by) if by else pd.DataFrame()
+    total = history(workspace, version, filters, metric, None)[0]
+    groups = history(workspace, version, filters, metric, by)[0] if by else pd.DataFrame()
     return forecast_hierarchy(total, {str(c): groups[c] for c in groups.columns}, horizon, level)
 
 
 def default_target(filters: Filters) -> float:
     """A starting revenue target: the last 12 months' won revenue plus 10 %, rounded to $100k."""
-    revenue = history(workspace_id(), data_version(), filters, "revenue", None)
+    revenue = history(workspace_id(), data_version(), filters, "revenue", None)[0]
     return float(round(revenue.iloc[-12:].sum() * 1.1, -5)) if len(revenue) else 0.0
 
 
@@ -84,7 +89,7 @@ def _download(label: str, frame_fn, file_name: str, key: str) -> None:  # type: 
 def compute(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
     """Fit (cached, with a status box the first time) and apply the assumptions; None when there are no won deals."""
     ws, version = workspace_id(), data_version()
-    hist = history(ws, version, filters, settings.metric, None)
+    hist, note = history(ws, version, filters, settings.metric, None)
     if not len(hist) or not hist.any():
         return None
     note = t(
@@ -97,7 +102,7 @@ def compute(filters: Filters, settings: DemandSettings) -> DemandForecast | None
         )
     adjusted = apply_assumptions(fit.total.forecast, settings.assumptions, metric=settings.metric)
     groups = {name: r.forecast for name, r in fit.segments.items()}
-    return DemandForecast(settings, filters, hist, fit, adjusted, split_by_shares(adjusted, groups))
+    return DemandForecast(settings, filters, hist, note, fit, adjusted, split_by_shares(adjusted, groups))
 
 
 def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
@@ -114,6 +119,8 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
     result, h = outcome.fit.total, settings.horizon
     for warning in result.warnings:
         st.warning(warning)
+    if outcome.history_note:
+        st.info(outcome.history_note)
     _totals(outcome)
     st.plotly_chart(_forecast_figure(outcome), key="demand_forecast_chart", width="stretch")
     _download(t("Download forecast data (CSV)"), lambda: forecast_table(outcome), "demand_forecast.csv", "demand_dl_fc")
@@ -260,7 +267,7 @@ def render_breakdown(outcome: DemandForecast) -> None:
         st.info(t("No {by} values on the won deals in this selection.", by=t(s.by)))
         return
     ws, version = workspace_id(), data_version()
-    past = history(ws, version, outcome.filters, s.metric, s.by)
+    past = history(ws, version, outcome.filters, s.metric, s.by)[0]
     past = past[past.index >= past.index[-1] - pd.DateOffset(months=23)] if len(past) else past
     long = pd.concat(
         [
