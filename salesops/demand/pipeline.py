@@ -214,31 +214,35 @@ def slip_distribution(won_cycles: pd.Series, age: int | None) -> pd.Series:
 
 
 def spread_by_month(priced: pd.DataFrame, won_cycles: pd.Series, start: pd.Period) -> pd.DataFrame:
-    """One row per (deal group, close month) with the group's share: ``period`` plus the summed measures."""
+    """Measures per close month (``period``) after spreading stale deal groups by :func:`slip_distribution`."""
     close = _months(priced["close_month"])
     created = _months(priced["created_month"])
-    pieces = []
-    for i, row in enumerate(priced.itertuples(index=False)):
-        if pd.notna(close.iloc[i]) and close.iloc[i] >= start.ordinal:
-            shares = pd.Series([1.0], index=[int(close.iloc[i]) - start.ordinal])
-        else:
-            age = None if pd.isna(created.iloc[i]) else max(start.ordinal - int(created.iloc[i]), 0)
-            shares = slip_distribution(won_cycles, age)
-        weight = shares.to_numpy()
-        pieces.append(
-            pd.DataFrame(
-                {
-                    "offset": shares.index.to_numpy(dtype=int),
-                    "deals": row.n * weight,
-                    "unweighted": row.amount * weight,
-                    "weighted": row.amount * row.p * weight,
-                    "wins": row.n * row.p * weight,
-                    "commit": row.amount * weight * row.commit,
-                    "best_case": row.amount * weight * row.best_case,
-                }
-            )
-        )
-    spread = pd.concat(pieces, ignore_index=True).groupby("offset", as_index=False).sum()
+    on_time = close.notna() & (close >= start.ordinal)
+    # Age -1 stands for "created date unknown" (slip_distribution's ``age=None``).
+    age = (start.ordinal - created).clip(lower=0).fillna(-1).astype(int)
+    frame = priced.assign(age=np.where(on_time, -2, age), own_offset=(close - start.ordinal).where(on_time))
+    slips = {a: slip_distribution(won_cycles, None if a < 0 else a) for a in sorted(set(frame.loc[~on_time, "age"]))}
+    shares = [
+        pd.DataFrame({"age": a, "offset": dist.index.to_numpy(dtype=int), "share": dist.to_numpy()})
+        for a, dist in slips.items()
+    ]
+    on_time_shares = pd.DataFrame({"age": [-2], "offset": [0], "share": [1.0]})
+    table = pd.concat([on_time_shares, *shares], ignore_index=True)
+    rows = frame.merge(table, on="age")
+    rows["offset"] = np.where(rows["age"] == -2, rows["own_offset"], rows["offset"]).astype(int)
+    w = rows["share"]
+    measures = pd.DataFrame(
+        {
+            "offset": rows["offset"],
+            "deals": rows["n"] * w,
+            "unweighted": rows["amount"] * w,
+            "weighted": rows["amount"] * rows["p"] * w,
+            "wins": rows["n"] * rows["p"] * w,
+            "commit": rows["amount"] * w * rows["commit"],
+            "best_case": rows["amount"] * w * rows["best_case"],
+        }
+    )
+    spread = measures.groupby("offset", as_index=False).sum()
     spread["period"] = [(start + int(k)).to_timestamp() for k in spread.pop("offset")]
     return spread
 
