@@ -321,8 +321,16 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
 
 def _breakdown(ws: int, version: int, filters: Filters) -> None:
     by = st.selectbox(
-        t("KPIs by"), list(GROUPS), format_func=lambda g: t(GROUPS[g]), key="kpi_by", help=t("Every KPI per group.")
+        t("KPIs by"),
+        list(GROUPS),
+        index=None,
+        format_func=lambda g: t(GROUPS[g]),
+        placeholder=t("Choose a grouping"),
+        key="kpi_by",
+        help=t("Every KPI per group, computed when you choose one (a large workspace takes a few seconds)."),
     )
+    if by is None:
+        return
     frame = cached_breakdown(ws, version, filters, by)
     st.dataframe(frame, hide_index=True, key="kpi_breakdown_table")
     _download(frame, t("Download KPIs by group (CSV)"), f"kpis_by_{by}.csv", "kpi_breakdown_csv")

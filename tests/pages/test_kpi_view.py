@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesops.ingest.pipeline import ingest_paths
@@ -149,3 +150,13 @@ def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
     assert tile.value == money(now)
     assert tile.delta == f"{(now / before - 1) * 100:+.0f} %"
     assert "changes compare with 2026-01-01 to 2026-03-31" in _captions(app)
+
+
+def test_kpis_by_team_on_demand(app: AppTest) -> None:
+    _page(app)
+    app.selectbox(key="kpi_by").set_value("team").run()
+    assert not app.exception
+    table = next(d.value for d in app.dataframe if "team" in d.value.columns)
+    won = _won_deals()
+    assert table["won_revenue"].sum() == pytest.approx(won["Amount"].sum())
+    assert {"email", "selling_hours", "win_rate"} <= set(table.columns)
