@@ -26,5 +26,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel opens accents correctly), formula cells neutralised."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV with a BOM (so Excel opens accents correctly), RFC 4180 CRLF rows, formula cells neutralised.
+
+    CRLF as the row terminator also makes the writer quote any cell holding a bare CR or LF.
+    """
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Connection, select
@@ -42,3 +43,18 @@ def rejected_frame(conn: Connection, batch_id: int) -> pd.DataFrame:
     raw = pd.DataFrame([json.loads(r.raw) for r in rows])
     head = pd.DataFrame({"row_number": [r.row_number for r in rows], "reason": [r.reason for r in rows]})
     return pd.concat([head, raw], axis=1)
+
+
+def previous_import(conn: Connection, workspace_id: int, sha256: str) -> tuple[int, datetime] | None:
+    """(batch id, time) of the latest still-loaded import of the same file bytes into this workspace, if any."""
+    row = conn.execute(
+        select(import_batches.c.id, import_batches.c.created_at)
+        .where(
+            import_batches.c.workspace_id == workspace_id,
+            import_batches.c.sha256 == sha256,
+            import_batches.c.status == "loaded",
+        )
+        .order_by(import_batches.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (int(row.id), row.created_at)

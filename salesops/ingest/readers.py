@@ -407,6 +407,8 @@ def _read_with_pyarrow(utf8: bytes, end: int, delimiter: str) -> pd.DataFrame:
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in _arrow_names(utf8, delimiter)},
+            # Only empty cells are missing: "NA" (Namibia), "null" or "None" in a text column stay text.
+            null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),

@@ -82,9 +82,16 @@ def _quoted(values: pd.Series) -> pd.Series:
     return "'" + values.astype("string").str.slice(0, 60) + "'"
 
 
+# What exports write for "no value" in a date or number column; text columns keep these literally.
+_NULL_WORDS = ("NA", "N/A", "#N/A", "NULL", "NONE", "NAN", "-", "--", "NOT SET")
+
+
 def _parse(kind: str, raw: pd.Series, name: str, rejects: _Rejections) -> pd.Series:
     """Parse one column by its kind; non-blank values that fail to parse reject their row."""
     blank = is_blank(raw)
+    if kind not in ("id", "text", "stage", "activity_type"):
+        blank = blank | raw.astype("string").str.upper().isin(_NULL_WORDS).fillna(False)
+        raw = raw.mask(blank)
     if kind in ("date", "datetime"):
         parsed = parse_dates(raw)
         rejects.add(~blank & parsed.isna(), translate("unparseable {what}", what=_label(name)) + " " + _quoted(raw))

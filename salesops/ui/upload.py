@@ -14,7 +14,7 @@ from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load,
 from salesops.ingest.presets import get_preset, list_presets, save_preset
 from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
-from salesops.ui.common import t
+from salesops.ui.common import t, workspace_id
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
@@ -92,6 +92,17 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         rows=f"{len(prepared.table.frame):,}",
     )
     with st.expander(title, expanded=True):
+        with shared_engine().connect() as conn:
+            earlier = batch_history.previous_import(conn, workspace_id(), prepared.sha256)
+        if earlier is not None:
+            st.info(
+                t(
+                    "This exact file was already imported on {when} (batch #{id}). Loading it again only "
+                    "changes records that differ, so nothing is duplicated.",
+                    when=earlier[1].strftime("%Y-%m-%d %H:%M"),
+                    id=earlier[0],
+                )
+            )
         options = ["", *ENTITIES]
         entity = st.selectbox(
             t("This file holds"),
