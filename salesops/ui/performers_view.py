@@ -49,7 +49,7 @@ def _formatted(value: object, kind: str) -> str:
         return percent(number)
     if kind == "money":
         return money(number)
-    return f"{number:.1f}"
+    return f"{number:,.0f}" if abs(number) >= 100 else f"{number:.1f}"
 
 
 def metrics_chart(metrics: pd.DataFrame) -> go.Figure:
@@ -153,8 +153,12 @@ def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
     """Won revenue as bars with the forecast and commit lines over it, per close month."""
     fig = go.Figure()
     fig.add_bar(x=monthly["month"], y=monthly["actual"], name=t("Actual (won)"), marker_color="#94A3B8")
-    fig.add_scatter(x=monthly["month"], y=monthly["forecast"], name=t("Forecast"), mode="lines+markers")
-    fig.add_scatter(x=monthly["month"], y=monthly["commit"], name=t("Commit"), mode="lines+markers")
+    fig.add_scatter(
+        x=monthly["month"], y=monthly["forecast"], name=t("Forecast"), mode="lines+markers", line_color="#2563EB"
+    )
+    fig.add_scatter(
+        x=monthly["month"], y=monthly["commit"], name=t("Commit"), mode="lines+markers", line_color="#F97316"
+    )
     fig.update_layout(xaxis_title=t("Close month"), yaxis_title=t("Amount"), legend_title_text="", margin={"t": 30})
     return fig
 
@@ -180,7 +184,7 @@ def render_accuracy(filters: Filters) -> None:
     cols[1].metric(t("Actual (won)"), money(actual))
     cols[2].metric(
         t("Forecast error"),
-        percent((forecast - actual) / actual) if actual else "—",
+        f"{(forecast - actual) / actual * 100:+.0f} %" if actual else "—",
         help=t("(forecast − actual) / actual"),
     )
     st.plotly_chart(accuracy_chart(monthly), key="accuracy_chart", width="stretch")

@@ -59,6 +59,7 @@ def render(filters: Filters | None = None) -> None:
     if report.columns.empty or not int(report.columns["rows"].max() or 0):
         st.info(t("No data in this workspace yet: import CRM exports in the Import tab to get a quality report."))
         return
+    st.caption(t("The report covers the whole workspace: the sidebar filters do not apply here."))
     left, right = st.columns([1, 2])
     left.metric(
         t("Data-quality score"),
@@ -107,6 +108,7 @@ def render(filters: Filters | None = None) -> None:
             orientation="h",
             range_x=[0, 1],
             hover_data={"filled": True, "rows": True},
+            text_auto=".0%",
         )
         fig.update_layout(
             xaxis_tickformat=".0%",

@@ -98,7 +98,7 @@ def _run(entity: Entity) -> None:
     what = t("leads") if entity == "leads" else t("deals")
     with st.status(t("Scoring {what}…", what=what), expanded=False) as status:
         scored = fitted(ws, before, entity)[1]
-        status.update(label=t("{n} {what} scored and stored.", n=len(scored), what=what), state="complete")
+        status.update(label=t("{n} {what} scored and stored.", n=f"{len(scored):,}", what=what), state="complete")
     st.session_state[FITS_KEY] = {**st.session_state.get(FITS_KEY, {}), entity: (ws, before)}
     st.session_state[OWN_VERSION_KEY] = {**st.session_state.get(OWN_VERSION_KEY, {}), ws: data_version()}
     st.session_state[SHOWN_KEY] = entity
@@ -123,6 +123,7 @@ def render(filters: Filters | None = None) -> None:
         return
     if not counts.get("leads"):
         st.info(t("No leads in this workspace: import a leads export to score leads; deals can be scored now."))
+    st.caption(t("Scores learn from the whole workspace's history: the sidebar filters do not apply here."))
     _actions(counts)
     entity: Entity | None = st.session_state.get(SHOWN_KEY)
     fit = st.session_state.get(FITS_KEY, {}).get(entity)

@@ -130,14 +130,15 @@ def test_performers_basis_switch_reranks_reps(app: AppTest) -> None:
     assert findings not in [m.value for m in app.markdown]
 
 
-def test_scoring_shows_auc_and_download_and_reweights_without_refit(app: AppTest) -> None:
-    _open(app)
+def test_scoring_shows_auc_and_download_and_reweights_without_refit(app: AppTest, tmp_path: Path) -> None:
+    # a workspace of its own: scoring writes scores, which other pages read from Demo
+    _open(app, _workspace("Scoring", {"leads.csv": 4000}, tmp_path))
     app.button(key="score_run_leads").click().run()
     assert not app.exception
     metrics = _metrics(app)
     assert metrics["Method"] == "Logistic regression"
     assert 0.6 < float(metrics["Holdout AUC"]) <= 1.0
-    assert metrics["Scored"] == "10,000"
+    assert metrics["Scored"] == "4,000"
     assert _keyed(app, "download_button", "score_download").proto.label == "Download the scores (CSV)"
     calibration = _chart(app, "score_calibration_chart")
     assert _values(calibration["data"][0]["x"]) == [0, 1]  # the diagonal
