@@ -41,12 +41,24 @@ _DEAL_FIT = {
 }
 _ACCOUNT_FIT = {"industry": "Account industry", "country": "Account country", "tier": "Account tier"}
 # Columns that describe the record or its outcome, never used as features.
-BOOKKEEPING = ("id", "label", "converted", "converted_date", "status", "created_date", "is_closed", "is_won")
+BOOKKEEPING = (
+    "id",
+    "name",
+    "company",
+    "label",
+    "converted",
+    "converted_date",
+    "status",
+    "created_date",
+    "is_closed",
+    "is_won",
+)
 
 
 def load_leads(conn: Connection, workspace_id: int) -> pd.DataFrame:
     """Leads of a workspace: id, outcome columns, fit columns, ``extra`` expanded, activity counts."""
-    cols = [leads.c.id, leads.c.status, leads.c.created_date, leads.c.converted, leads.c.employees]
+    cols = [leads.c.id, leads.c.name, leads.c.company, leads.c.status, leads.c.created_date, leads.c.converted]
+    cols += [leads.c.employees]
     cols += [leads.c[name] for name in _LEAD_FIT]
     rows = conn.execute(
         select(*cols, leads.c.extra).where(leads.c.workspace_id == workspace_id).order_by(leads.c.id)
@@ -59,7 +71,7 @@ def load_leads(conn: Connection, workspace_id: int) -> pd.DataFrame:
 
 def load_deals(conn: Connection, workspace_id: int) -> pd.DataFrame:
     """Deals of a workspace: id, outcome columns, fit columns (with the account's), ``extra``, activity counts."""
-    cols = [deals.c.id, deals.c.is_closed, deals.c.is_won, deals.c.created_date, deals.c.account]
+    cols = [deals.c.id, deals.c.name, deals.c.is_closed, deals.c.is_won, deals.c.created_date, deals.c.account]
     cols += [deals.c[name] for name in _DEAL_FIT]
     rows = conn.execute(
         select(*cols, deals.c.extra).where(deals.c.workspace_id == workspace_id).order_by(deals.c.id)
@@ -105,13 +117,24 @@ def score_workspace(
     seed: int = 0,
     adjustments: dict[str, float] | None = None,
 ) -> tuple[ScoringModel, pd.DataFrame]:
-    """Train on the workspace's history, score every lead/deal, store the scores; returns (model, id/score/label)."""
+    """Train on the workspace's history, score every lead/deal, store the scores.
+
+    Returns the model and a frame of id, name, company (the deal's account for deals), score and known outcome.
+    """
     with engine.connect() as conn:
         frame = load_leads(conn, workspace_id) if entity == "leads" else load_deals(conn, workspace_id)
     label = lead_labels(frame) if entity == "leads" else deal_labels(frame)
     features = feature_frame(frame)
     model = train(features, label, seed=seed, target="converting" if entity == "leads" else "winning")
-    scored = pd.DataFrame({"id": frame["id"], "score": score(model, features, adjustments), "label": label})
+    scored = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "name": frame["name"],
+            "company": frame["company"] if entity == "leads" else frame["account"],
+            "score": score(model, features, adjustments),
+            "label": label,
+        }
+    )
     with engine.begin() as conn:
         write_scores(conn, workspace_id, entity, scored)
     return model, scored

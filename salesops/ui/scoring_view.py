@@ -168,7 +168,13 @@ def _results(ws: int, entity: Entity, version_before: int) -> None:
         else rescored(ws, version_before, entity, version, weights, _model=model).set_axis(scored.index)
     )
     download = pd.DataFrame(
-        {"id": scored["id"], "score": scores, "label": [_outcome(v, entity) for v in scored["label"]]}
+        {
+            "id": scored["id"],
+            "name": scored["name"],
+            "company": scored["company"],
+            "score": scores,
+            "label": [_outcome(v, entity) for v in scored["label"]],
+        }
     )
     fig = px.histogram(download, x="score", nbins=20, range_x=[0, 100])
     fig.update_layout(xaxis_title=t("Score"), yaxis_title=t("Records"), margin={"t": 30}, bargap=0.05)

@@ -65,6 +65,7 @@ def test_leads_are_trained_scored_and_stored_in_one_go(engine: Engine, tmp_path:
     assert {"Web Visits", "Email Opens", "Lead source", "Employees band"} <= set(model.features)
     assert len(scored) == 160
     assert scored["score"].between(0, 100).all()
+    assert scored.set_index("id").loc["L007", "company"] == "Co 7"  # the download says whose score it is
     with engine.connect() as conn:
         stored = dict(conn.execute(select(leads.c.id, leads.c.score).where(leads.c.workspace_id == workspace_id)).all())
         assert ws.data_version(conn, workspace_id) == version + 1  # UI caches refresh
