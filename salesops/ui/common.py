@@ -16,9 +16,14 @@ WORKSPACE_KEY = "app_workspace_id"
 LANGUAGE_KEY = "app_language"
 
 
+def language() -> str:
+    """The session's language code (what domain functions that word sentences take as ``lang``)."""
+    return str(st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE))
+
+
 def t(text: str, **values: Any) -> str:
     """User-facing text in the session's language."""
-    return translate(text, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE), **values)
+    return translate(text, language(), **values)
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,9 +9,8 @@ import streamlit as st
 
 from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
-from salesops.i18n import DEFAULT_LANGUAGE
 from salesops.segments.icp import DIMENSIONS, LOW_CONFIDENCE_BELOW, Dimension, ICPResult, icp, ideal_profile, rep_focus
-from salesops.ui.common import LANGUAGE_KEY, data_version, engine, t, workspace_id
+from salesops.ui.common import data_version, engine, language, t, workspace_id
 
 DIMENSION_LABELS: dict[str, str] = {
     "industry": "Industry",
@@ -93,7 +92,7 @@ def render(filters: Filters | None = None) -> None:
     """Draw the ICP section: the profile in words, the segment chart and table, and reps' segment focus."""
     filters = filters or Filters()
     ws, version = workspace_id(), data_version()
-    profile = cached_profile(ws, version, filters, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE))
+    profile = cached_profile(ws, version, filters, language())
     if not profile.overall.get("closed"):
         st.info(t("No closed deals in the selection: widen the filters or import deals with won/lost outcomes."))
         return

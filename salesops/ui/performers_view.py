@@ -10,11 +10,10 @@ import streamlit as st
 from salesops.accuracy.forecast import AccuracyResult, forecast_vs_actual
 from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
-from salesops.i18n import DEFAULT_LANGUAGE
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
 from salesops.segments.figures import money, percent
-from salesops.ui.common import LANGUAGE_KEY, data_version, engine, t, workspace_id
+from salesops.ui.common import data_version, engine, language, t, workspace_id
 
 FINDINGS_SHOWN = 6
 BASES: tuple[Basis, ...] = ("revenue", "attainment")
@@ -102,7 +101,7 @@ def render(filters: Filters | None = None) -> None:
         key="perf_basis",
     )
     result = cached_comparison(
-        workspace_id(), data_version(), filters, basis, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+        workspace_id(), data_version(), filters, basis, language()
     )
     if result.metrics.empty:
         st.info(
@@ -166,7 +165,7 @@ def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
 def render_accuracy(filters: Filters) -> None:
     """Draw the forecast vs actual section: monthly chart, reps with a systematic bias, per-rep table."""
     result = cached_accuracy(
-        workspace_id(), data_version(), filters, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+        workspace_id(), data_version(), filters, language()
     )
     if result.monthly.empty:
         st.info(
