@@ -87,16 +87,16 @@ def _download(label: str, frame_fn, file_name: str, key: str) -> None:  # type: 
 
 
 def compute(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
-    """Fit (cached, with a status box the first time) and apply the assumptions; None when there are no won deals."""
+    """Fit (cached, with a spinner the first time) and apply the assumptions; None when there are no won deals."""
     ws, version = workspace_id(), data_version()
     hist, note = history(ws, version, filters, settings.metric, None)
     if not len(hist) or not hist.any():
         return None
-    note = t(
+    progress = t(
         "Fitting the forecast models: backtesting seasonal naive, drift, ETS, Theta and SARIMA on {n} months…",
         n=len(hist),
     )
-    with st.spinner(note, show_time=True):  # only visible on a cache miss, a few seconds the first time
+    with st.spinner(progress, show_time=True):  # only visible on a cache miss, a few seconds the first time
         fit = fitted(
             ws, version, filters, metric=settings.metric, horizon=settings.horizon, level=settings.level, by=settings.by
         )
@@ -162,28 +162,27 @@ def _totals(outcome: DemandForecast) -> None:
     s, frame = outcome.settings, outcome.adjusted
     total = float(frame["mean"].sum())
     previous = float(outcome.history.iloc[-s.horizon :].sum())
-    cols = st.columns(4)
+    cols = st.columns(5)
     growth = f"{(total / previous - 1) * 100:+.0f} %" if previous > 0 else None
     cols[0].metric(
         t("Forecast total, next {h} months", h=s.horizon),
         _amount(total, s.metric),
         delta=t("{pct} vs last {h} months", pct=growth, h=s.horizon) if growth else None,
     )
-    cols[1].metric(
-        t("Range ({level} %, sum of monthly bounds)", level=s.level),
-        f"{_amount(float(frame['lower'].sum()), s.metric)} – {_amount(float(frame['upper'].sum()), s.metric)}",
-    )
-    cols[2].metric(t("Actual, last {h} months", h=s.horizon), _amount(previous, s.metric))
+    bounds = t("Sum of the monthly {level} % bounds (a conservative range for the total).", level=s.level)
+    cols[1].metric(t("Low ({level} %)", level=s.level), _amount(float(frame["lower"].sum()), s.metric), help=bounds)
+    cols[2].metric(t("High ({level} %)", level=s.level), _amount(float(frame["upper"].sum()), s.metric), help=bounds)
+    cols[3].metric(t("Actual, last {h} months", h=s.horizon), _amount(previous, s.metric))
     if s.metric == "revenue" and s.target > 0:
         gap = total - s.target
-        cols[3].metric(
+        cols[4].metric(
             t("vs revenue target {target}", target=money(s.target)),
             f"{total / s.target * 100:.0f} %",
             delta=t("{gap} {word}", gap=money(abs(gap)), word=t("above") if gap >= 0 else t("short")),
             delta_color="normal" if gap >= 0 else "inverse",
         )
     else:
-        cols[3].metric(t("vs revenue target"), "—", help=t("Set a revenue target and forecast revenue to compare."))
+        cols[4].metric(t("vs revenue target"), "—", help=t("Set a revenue target and forecast revenue to compare."))
 
 
 def forecast_table(outcome: DemandForecast) -> pd.DataFrame:

@@ -119,9 +119,9 @@ def test_breakdown_by_segment_adds_up_to_the_total(app: AppTest) -> None:
 def test_short_history_shows_the_engine_warning(app: AppTest, tmp_path: Path) -> None:
     header = "Deal ID,Deal Name,Account,Owner,Stage,Amount,Currency,Created Date,Close Date\n"
     rows = [
-        f"S-{i},Deal {i},Acme {i},Ann Lee,Closed Won,{1000 * (i + 1)},USD,2026-0{m}-01,2026-0{m}-28\n"
-        for i, m in enumerate([1, 2, 3, 4, 5, 6, 7])
-    ]
+        f"S-{i},Deal {i},Acme {i},Ann Lee,Closed Won,{1000 * (i + 1)},USD,2026-0{m}-01,2026-0{m}-{day}\n"
+        for i, (m, day) in enumerate([(1, 28), (2, 28), (3, 28), (4, 28), (5, 28), (6, 28), (7, 28), (8, 5)])
+    ]  # August ends on the 5th: a part month, left out of the history
     path = tmp_path / "deals.csv"
     path.write_text(header + "".join(rows))
     engine = get_engine(os.environ["DATABASE_URL"])
@@ -131,6 +131,7 @@ def test_short_history_shows_the_engine_warning(app: AppTest, tmp_path: Path) ->
     app.session_state["app_workspace_id"] = short
     _open(app)
     assert any("Only 7 months of history" in w.value for w in app.warning)
+    assert any("August 2026 is left out of the history" in i.value for i in app.info)
     assert _total(app).startswith("$")
     assert any("No backtest yet" in i.value for i in app.info)
     assert any("No leads with a known outcome" in i.value for i in app.info)
