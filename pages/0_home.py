@@ -21,7 +21,7 @@ else:
 st.subheader(t("What to do next"))
 page, message = next_step(info)
 st.info(message)
-st.page_link(page, label=t("Go there"), icon="➡️")
+st.page_link(page, label=t("Go there"), icon=":material/arrow_forward:")
 
 st.subheader(t("The four steps"))
 steps = [

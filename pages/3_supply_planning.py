@@ -11,4 +11,6 @@ st.info(
         "demand, constraints and pricing what-ifs."
     )
 )
-st.page_link("pages/1_data_collection.py", label=t("Meanwhile, import and check your data"), icon="📥")
+st.page_link(
+    "pages/1_data_collection.py", label=t("Meanwhile, import and check your data"), icon=":material/upload_file:"
+)

@@ -11,4 +11,6 @@ st.info(
         "plan versions, plan vs actual and downloads."
     )
 )
-st.page_link("pages/1_data_collection.py", label=t("Meanwhile, import and check your data"), icon="📥")
+st.page_link(
+    "pages/1_data_collection.py", label=t("Meanwhile, import and check your data"), icon=":material/upload_file:"
+)
