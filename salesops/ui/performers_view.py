@@ -16,7 +16,8 @@ from salesops.segments.figures import money, percent
 from salesops.ui.common import data_version, engine, language, t, workspace_id
 
 FINDINGS_SHOWN = 6
-BASES: tuple[Basis, ...] = ("revenue", "attainment")
+# Attainment first: ranking by raw revenue mostly sorts reps by the segment they sell to.
+BASES: tuple[Basis, ...] = ("attainment", "revenue")
 _GROUP_COLOURS = {"top": "#2563EB", "middle": "#94A3B8", "bottom": "#F97316"}
 
 

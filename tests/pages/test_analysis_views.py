@@ -119,11 +119,12 @@ def test_icp_dimension_changes_chart_and_table(app: AppTest) -> None:
 
 def test_performers_basis_switch_reranks_reps(app: AppTest) -> None:
     _open(app)
-    by_revenue = _table(app, "rep", "team", "region", "group")
-    findings = next(m.value for m in app.markdown if str(m.value).startswith("- Top quartile"))
-    app.radio(key="perf_basis").set_value("attainment").run()
-    assert not app.exception
+    assert app.radio(key="perf_basis").value == "attainment"  # the fair default when reps carry quotas
     by_attainment = _table(app, "rep", "team", "region", "group")
+    findings = next(m.value for m in app.markdown if str(m.value).startswith("- Top quartile"))
+    app.radio(key="perf_basis").set_value("revenue").run()
+    assert not app.exception
+    by_revenue = _table(app, "rep", "team", "region", "group")
     assert by_revenue["basis_value"].tolist() == sorted(by_revenue["won_revenue"], reverse=True)
     assert by_attainment["basis_value"].tolist() == by_attainment["quota_attainment"].tolist()
     assert by_revenue["rep"].iloc[0] != by_attainment["rep"].iloc[0]
