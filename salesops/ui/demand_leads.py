@@ -100,7 +100,19 @@ def render(outcome: DemandForecast) -> None:
                 lag=demand.lag_months,
             )
         )
-        st.dataframe(agreement, hide_index=True, width="stretch")
+        st.dataframe(
+            agreement,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "period": st.column_config.DateColumn(t("Lead month"), format="YYYY-MM"),
+                "revenue_month": st.column_config.DateColumn(t("Revenue month"), format="YYYY-MM"),
+                "target_revenue": st.column_config.NumberColumn(t("Target revenue"), format="dollar"),
+                "qualified_leads_needed": st.column_config.NumberColumn(t("Qualified leads needed"), format="%.0f"),
+                "qualified_leads_expected": st.column_config.NumberColumn(t("Expected at run rate"), format="%.0f"),
+                "shortfall": st.column_config.NumberColumn(t("Shortfall"), format="%.0f"),
+            },
+        )
         st.download_button(
             t("Download lead agreement (CSV)"),
             data=lambda: csv_bytes(agreement),
@@ -109,4 +121,15 @@ def render(outcome: DemandForecast) -> None:
             on_click="ignore",
             key="demand_dl_agreement",
         )
-    st.dataframe(demand.bands, hide_index=True, width="stretch")
+    st.dataframe(
+        demand.bands,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "band": t("Score band"),
+            "leads_with_outcome": t("Leads with an outcome"),
+            "converted": t("Converted"),
+            "conversion": st.column_config.NumberColumn(t("Conversion"), format="percent"),
+            "monthly_leads": st.column_config.NumberColumn(t("New leads a month"), format="%.0f"),
+        },
+    )
