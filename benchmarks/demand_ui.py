@@ -1,6 +1,10 @@
 """Page-2 UI benchmark: how long a re-render takes after an assumption slider moves, the fits already cached.
 
-FIGURES
+Figures measured 2026-11-28 on the shared 2-core machine (load average 2): Demo import 2.8 s, page 2 first fits
+1.9 s, segment breakdown first fit 0.41 s; re-render medians over 5 moves: growth 0.117 s, win rate 0.118 s, deal size
+0.115 s, lead volume 0.159 s (a cache miss of the lead projection each time), scenario 0.109 s: slowest 0.16 s, 32 %
+of the 0.5 s target. At load average 6.6 the same run gave 0.22-0.40 s for the first three and 0.72 s for lead
+volume (max 0.84 s): CPU contention, the lead projection's SQL (``kpi.summary`` inside ``lead_demand``) most of it.
 
 An AppTest session opens page 2 on the Demo workspace in a fresh SQLite store (the Demo import and the first fits are
 timed separately), then moves each assumption slider to five values; every move is one full script re-run (sidebar,
