@@ -99,7 +99,7 @@ def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         report = quality_report(conn, workspace_id, args.today or date.today())
-    findings = [finding._asdict() for finding in report.findings]
+    findings = [{k: v for k, v in f._asdict().items() if k != "base"} for f in report.findings]
     if args.json:
         _print({"score": report.score, "findings": findings}, True)
     else:

@@ -32,6 +32,7 @@ class Finding(NamedTuple):
     message: str
     fix: str
     count: int
+    base: int | None = None  # rows the share is taken over when not the whole entity (e.g. open deals)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class _Rule(NamedTuple):
     condition: ColumnElement[bool]
     message: str
     fix: str
+    open_only: bool = False  # the rule is about open deals: its share is of open deals
 
 
 # Columns whose gaps break KPIs, with the severity of a gap and the fix.
@@ -115,6 +117,7 @@ def _rules(today: date) -> dict[str, list[_Rule]]:
                 and_(d.status == "open", d.close_date < today),
                 "Open deals whose close date has passed (stale pipeline).",
                 "Ask owners to update the close date or close the deal; stale deals inflate the pipeline.",
+                open_only=True,
             ),
             _Rule(
                 "medium",
@@ -166,7 +169,8 @@ DUPLICATE_KEYS: dict[str, list[tuple[str, list[ColumnElement]]]] = {
     "accounts": [("name", [_norm(accounts.c.name)])],
     "leads": [("email", [_norm(leads.c.email)])],
     "reps": [("name", [_norm(reps.c.name)]), ("email", [_norm(reps.c.email)])],
-    "deals": [("name", [_norm(deals.c.name), _norm(deals.c.account)])],
+    # Repeat business reuses deal names ("Acme - Renewal"): a likely duplicate also repeats amount and close date.
+    "deals": [("name", [_norm(deals.c.name), _norm(deals.c.account), deals.c.amount, deals.c.close_date])],
 }
 
 
@@ -203,6 +207,16 @@ def _duplicates(conn: Connection, workspace_id: int, table: Table, key: list[Col
     return int(conn.execute(select(func.coalesce(func.sum(groups.c.n - 1), 0))).scalar() or 0)
 
 
+def _open_deals(conn: Connection, workspace_id: int) -> int:
+    """Open deals of the workspace (the base of open-pipeline findings)."""
+    return int(
+        conn.execute(
+            select(func.count()).where(deals.c.workspace_id == workspace_id, deals.c.status == "open")
+        ).scalar()
+        or 0
+    )
+
+
 def _orphan_owners(conn: Connection, workspace_id: int) -> int:
     """Deals whose owner matches no rep name or id (only meaningful when reps are loaded)."""
     known = rep_lookup(workspace_id).subquery("known_reps")
@@ -219,7 +233,7 @@ def score(findings: list[Finding], rows: dict[str, int]) -> int:
     the entity has no rows to share over)."""
     penalty = 0.0
     for finding in findings:
-        total = rows.get(finding.entity, 0)
+        total = finding.base if finding.base is not None else rows.get(finding.entity, 0)
         share = min(1.0, finding.count / total) if total else 1.0
         penalty += WEIGHTS[finding.severity] * share
     return max(0, min(100, round(100 - penalty)))
@@ -247,7 +261,12 @@ def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityR
                 severity, fix = severity_fix
                 message = f"{column['column']} is empty in {missing} of {count} {entity}."
                 findings.append(Finding(severity, entity, column["column"], message, fix, missing))
-        findings += [Finding(r.severity, entity, r.column, r.message, r.fix, n) for r, n in breaches if n]
+        open_deals = _open_deals(conn, workspace_id) if entity == "deals" else None
+        findings += [
+            Finding(r.severity, entity, r.column, r.message, r.fix, n, open_deals if r.open_only else None)
+            for r, n in breaches
+            if n
+        ]
         for column_name, key in DUPLICATE_KEYS.get(entity, []):
             n = _duplicates(conn, workspace_id, table, key)
             if n:

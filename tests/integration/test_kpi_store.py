@@ -331,9 +331,12 @@ def test_quality_report_finds_dirty_rows(engine: Engine) -> None:
                  "created_date": date(2025, 1, 1), "close_date": date(2025, 1, 20)},
                 {"id": "stale", "owner": "Zed", "status": "open", "stage": "Proposal", "amount": 50.0,
                  "probability": 100.0, "created_date": date(2025, 1, 1), "close_date": date(2025, 2, 1)},
-                {"id": "lost", "owner": "Alice", "status": "lost", "stage": "Lost", "amount": 70.0, "probability": 20.0,
-                 "created_date": date(2025, 3, 1), "close_date": date(2025, 2, 1), "name": " big DEAL ",
+                {"id": "lost", "owner": "Alice", "status": "lost", "stage": "Lost", "amount": 100.0, "probability": 20.0,
+                 "created_date": date(2025, 3, 1), "close_date": date(2025, 1, 20), "name": " big DEAL ",
                  "account": "acme"},
+                {"id": "renewal", "owner": "Alice", "status": "won", "stage": "Won", "amount": 120.0,
+                 "probability": 100.0, "created_date": date(2025, 4, 1), "close_date": date(2025, 4, 20),
+                 "name": "Big deal", "account": "Acme"},  # repeat business under the same name: not a duplicate
             ],
         )  # fmt: skip
         conn.execute(
