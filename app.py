@@ -19,13 +19,24 @@ with st.spinner(t("Preparing the store and the Demo workspace…")):
 pages = [
     st.Page("pages/0_home.py", title=t("Home"), icon=":material/home:", url_path="home", default=True),
     st.Page(
-        "pages/1_data_collection.py", title=t("1 · Data collection"), icon=":material/upload_file:", url_path="data"
+        "pages/1_data_collection.py",
+        title=t("1 · Data collection"),
+        icon=":material/upload_file:",
+        url_path="data_collection",
     ),
     st.Page(
-        "pages/2_demand_planning.py", title=t("2 · Demand planning"), icon=":material/trending_up:", url_path="demand"
+        "pages/2_demand_planning.py",
+        title=t("2 · Demand planning"),
+        icon=":material/trending_up:",
+        url_path="demand_planning",
     ),
-    st.Page("pages/3_supply_planning.py", title=t("3 · Supply planning"), icon=":material/groups:", url_path="supply"),
-    st.Page("pages/4_alignment.py", title=t("4 · Alignment & plan"), icon=":material/task_alt:", url_path="plan"),
+    st.Page(
+        "pages/3_supply_planning.py",
+        title=t("3 · Supply planning"),
+        icon=":material/groups:",
+        url_path="supply_planning",
+    ),
+    st.Page("pages/4_alignment.py", title=t("4 · Alignment & plan"), icon=":material/task_alt:", url_path="alignment"),
 ]
 navigation = st.navigation(pages)
 workspace_sidebar()
