@@ -96,6 +96,11 @@ def lead_demand(
     cohorts = lead_cohorts(conn, workspace_id, threshold)
     as_of = as_of or last_data_day(conn, workspace_id) or _newest_lead(conn, workspace_id) or date.today()
     start = first_forecast_month(as_of)
+    if cohorts.empty:
+        periods = pd.DatetimeIndex([(start + k).to_timestamp() for k in range(horizon)], name="period")
+        frame = pd.DataFrame({"period": periods, **dict.fromkeys(FRAME_COLUMNS[1:], 0.0)})
+        note = "No leads in this workspace: import a leads export to see lead-based demand."
+        return LeadDemand(frame, pd.DataFrame(columns=list(BAND_COLUMNS)), 0.0, 0.0, 0, threshold, 0.0, 0.0, note)
     summary = kpi.summary(conn, workspace_id)
     win_rate = float(summary.get("win_rate") or 0.0)
     avg_size = float(summary.get("avg_deal_size") or 0.0)

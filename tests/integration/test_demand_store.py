@@ -193,3 +193,13 @@ def test_drafts_are_versioned_per_workspace(store: tuple[Engine, int]) -> None:
         }
     ]
     assert plans[["id", "version", "lines"]].values.tolist() == [[second, 2, 1], [first, 1, 2]]
+
+
+def test_lead_demand_without_leads_says_so(engine: Engine) -> None:
+    with engine.begin() as conn:
+        workspace = get_or_create(conn, "deals only")
+    with engine.connect() as conn:
+        demand = lead_demand(conn, workspace, horizon=3)
+    assert len(demand.frame) == 3
+    assert demand.frame["revenue"].sum() == 0
+    assert "No leads in this workspace" in demand.note
