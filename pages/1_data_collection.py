@@ -1,4 +1,8 @@
-"""Step 1 · Data collection: import CRM exports, then check and explore what came in."""
+"""Step 1 · Data collection: import CRM exports, then check and explore what came in.
+
+Only the chosen section runs (a radio, not tabs): on a million-deal workspace each section costs seconds on its
+first run, and tabs would compute all of them on every page load.
+"""
 
 import streamlit as st
 
@@ -7,36 +11,34 @@ from salesops.ui.common import engine, t, workspace_id
 from salesops.ui.filters import filter_sidebar
 from salesops.ui.upload import history_section, last_results, upload_section
 
-st.title(t("1 · Data collection"))
-filters = filter_sidebar()
-tabs = st.tabs(
-    [
-        t("KPIs"),
-        t("Top vs bottom"),
-        t("Forecast vs actual"),
-        t("Data quality"),
-        t("Ideal customer profile"),
-        t("Lead scoring"),
-        t("Import"),
-        t("Import history"),
-    ]
-)
-with tabs[0]:
-    kpi_view.render(filters)
-with tabs[1]:
-    performers_view.render(filters)
-with tabs[2]:
-    performers_view.render_accuracy(filters)
-with tabs[3]:
-    quality_view.render()
-with tabs[4]:
-    icp_view.render(filters)
-with tabs[5]:
-    scoring_view.render()
-with tabs[6]:
+
+def _import() -> None:
     if upload_section(engine(), workspace_id()):
         st.cache_data.clear()
         st.rerun()
     last_results(engine())
-with tabs[7]:
-    history_section(engine(), workspace_id())
+
+
+SECTIONS = {
+    "KPIs": kpi_view.render,
+    "Top vs bottom": performers_view.render,
+    "Forecast vs actual": performers_view.render_accuracy,
+    "Data quality": lambda _filters: quality_view.render(),
+    "Ideal customer profile": icp_view.render,
+    "Lead scoring": lambda _filters: scoring_view.render(),
+    "Import": lambda _filters: _import(),
+    "Import history": lambda _filters: history_section(engine(), workspace_id()),
+}
+
+st.title(t("1 · Data collection"))
+filters = filter_sidebar()
+section = st.radio(
+    t("Section"),
+    list(SECTIONS),
+    format_func=t,
+    horizontal=True,
+    label_visibility="collapsed",
+    key="data_section",
+)
+st.divider()
+SECTIONS[section](filters)

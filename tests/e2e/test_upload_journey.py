@@ -30,7 +30,7 @@ def test_upload_confirm_and_see_counts(page: Page, app_url: str, relative: str, 
     expect(page.get_by_role("heading", name="Sales Ops Planner")).to_be_visible()
     page.get_by_role("link", name="1 · Data collection").first.click()
     expect(page.get_by_role("heading", name="1 · Data collection")).to_be_visible()
-    page.get_by_role("tab", name="Import", exact=True).click()
+    page.get_by_text("Import", exact=True).click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     expect(page.get_by_text(re.compile(rf"{Path(relative).name} — {source} export, deals"))).to_be_visible()
     page.get_by_role("button", name=re.compile(r"Load 1 table")).click()

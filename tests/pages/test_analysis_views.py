@@ -1,4 +1,4 @@
-"""AppTest of the page-1 analysis tabs: top vs bottom, forecast vs actual, data quality, ICP and lead scoring."""
+"""AppTest of the page-1 analysis sections: top vs bottom, forecast vs actual, data quality, ICP and lead scoring."""
 
 from __future__ import annotations
 
@@ -21,13 +21,37 @@ from tests.conftest import SAMPLE
 PAGE = "pages/1_data_collection.py"
 
 
-def _open(app: AppTest, workspace: int | None = None) -> AppTest:
+ANALYSES = ("Top vs bottom", "Forecast vs actual", "Data quality", "Ideal customer profile", "Lead scoring")
+
+
+def _open(app: AppTest, workspace: int | None = None, section: str | None = None) -> AppTest:
     if workspace is not None:
         app.session_state["app_workspace_id"] = workspace
     app.run()
     app.switch_page(PAGE).run()
     assert not app.exception
+    if section is not None:
+        _section(app, section)
     return app
+
+
+def _section(app: AppTest, section: str) -> AppTest:
+    """Show one section of page 1 (only the chosen one runs)."""
+    app.radio(key="data_section").set_value(section).run()
+    assert not app.exception
+    return app
+
+
+def _visit(app: AppTest, sections: tuple[str, ...] = ANALYSES) -> tuple[str, str, dict[str, str], set[str]]:
+    """Open each section in turn; what a user read across them: texts, infos, metrics and chart keys."""
+    texts, infos, metrics, charts = [], [], {}, set()
+    for section in sections:
+        _section(app, section)
+        texts.append(_texts(app))
+        infos.append(_infos(app))
+        metrics.update(_metrics(app))
+        charts |= {e.proto.id.rsplit("-", 1)[-1] for e in app.get("plotly_chart")}
+    return "\n".join(texts), "\n".join(infos), metrics, charts
 
 
 def _texts(at: AppTest) -> str:
@@ -84,29 +108,28 @@ def _workspace(name: str, files: dict[str, int], tmp_path: Path) -> int:
     return found
 
 
-def test_demo_tabs_render_findings_score_profile_and_charts(app: AppTest) -> None:
+def test_demo_sections_render_findings_score_profile_and_charts(app: AppTest) -> None:
     _open(app)
-    text = _texts(app)
+    text, infos, metrics, charts = _visit(app)
     assert "Top quartile" in text  # performer findings in words
     assert "24 reps: the top and bottom quartile (6 each) are compared." in text
     assert "the overall revenue per opportunity" in text  # ICP statements
-    metrics = _metrics(app)
     score, _, hundred = metrics["Data-quality score"].partition(" / ")
     assert hundred == "100"
     assert 0 <= int(score) <= 100
     assert metrics["Forecast"].startswith("$")
     assert metrics["Actual (won)"].startswith("$")
-    for key in ("perf_metrics_chart", "perf_mix_chart", "accuracy_chart", "quality_gauge", "icp_win_rate_chart"):
-        assert _chart(app, key)["data"], key
+    assert {"perf_metrics_chart", "perf_mix_chart", "accuracy_chart", "quality_gauge", "icp_win_rate_chart"} <= charts
+    assert "Press a button to learn scoring weights" in infos
+    _section(app, "Data quality")
     findings = _table(app, "severity", "entity", "column", "message", "fix", "count")
     order = findings["severity"].map({"high": 0, "medium": 1, "low": 2})
     assert order.is_monotonic_increasing
     assert _keyed(app, "download_button", "quality_findings_download").proto.label == "Download the findings (CSV)"
-    assert "Press a button to learn scoring weights" in _infos(app)
 
 
 def test_icp_dimension_changes_chart_and_table(app: AppTest) -> None:
-    _open(app)
+    _open(app, section="Ideal customer profile")
     industries = _table(app, "label", "closed", "won", "win_rate")
     assert {"Retail", "Software", "Healthcare"} <= set(industries["label"])
     app.selectbox(key="icp_dimension").set_value("region").run()
@@ -118,7 +141,7 @@ def test_icp_dimension_changes_chart_and_table(app: AppTest) -> None:
 
 
 def test_performers_basis_switch_reranks_reps(app: AppTest) -> None:
-    _open(app)
+    _open(app, section="Top vs bottom")
     assert app.radio(key="perf_basis").value == "attainment"  # the fair default when reps carry quotas
     by_attainment = _table(app, "rep", "team", "region", "group")
     findings = next(m.value for m in app.markdown if str(m.value).startswith("- Top quartile"))
@@ -133,7 +156,7 @@ def test_performers_basis_switch_reranks_reps(app: AppTest) -> None:
 
 def test_scoring_shows_auc_and_download_and_reweights_without_refit(app: AppTest, tmp_path: Path) -> None:
     # a workspace of its own: scoring writes scores, which other pages read from Demo
-    _open(app, _workspace("Scoring", {"leads.csv": 4000}, tmp_path))
+    _open(app, _workspace("Scoring", {"leads.csv": 4000}, tmp_path), section="Lead scoring")
     app.button(key="score_run_leads").click().run()
     assert not app.exception
     metrics = _metrics(app)
@@ -162,12 +185,12 @@ def test_scoring_shows_auc_and_download_and_reweights_without_refit(app: AppTest
 def test_deals_only_workspace_renders_every_section(app: AppTest, tmp_path: Path) -> None:
     workspace = _workspace("Deals only", {"deals.csv": 600}, tmp_path)
     _open(app, workspace)
-    infos = _infos(app)
+    _text, infos, metrics, charts = _visit(app)
     assert "No activities in the selection" in infos
     assert "No leads in this workspace" in infos
-    assert "Data-quality score" in _metrics(app)
-    assert _chart(app, "icp_win_rate_chart")["data"]
-    assert app.button(key="score_run_leads").disabled
+    assert "Data-quality score" in metrics
+    assert "icp_win_rate_chart" in charts
+    assert app.button(key="score_run_leads").disabled  # the scoring section is the last one visited
     app.button(key="score_run_deals").click().run()
     assert not app.exception
     assert "Scored" in _metrics(app)
@@ -176,10 +199,10 @@ def test_deals_only_workspace_renders_every_section(app: AppTest, tmp_path: Path
 def test_activities_only_workspace_renders_every_section_with_empty_states(app: AppTest, tmp_path: Path) -> None:
     workspace = _workspace("Activities only", {"activities.csv": 500}, tmp_path)
     _open(app, workspace)
-    infos = _infos(app)
+    _text, infos, metrics, charts = _visit(app)
     assert "Comparing performers needs at least two reps with closed deals in the period." in infos
     assert "No deals with a close date in the selection." in infos
     assert "No closed deals in the selection" in infos
     assert "Import leads (or deals with won/lost outcomes) to score them" in infos
-    assert "Data-quality score" in _metrics(app)
-    assert not [e for e in app.get("plotly_chart") if e.proto.id.endswith(("-icp_win_rate_chart", "-accuracy_chart"))]
+    assert "Data-quality score" in metrics
+    assert not {"icp_win_rate_chart", "accuracy_chart"} & charts

@@ -27,6 +27,7 @@ def test_home_shows_demo_counts_and_next_step(app: AppTest) -> None:
 def test_upload_page_detects_maps_previews_and_loads(app: AppTest) -> None:
     app.run()
     app.switch_page("pages/1_data_collection.py").run()
+    app.radio(key="data_section").set_value("Import").run()
     assert not app.exception
     assert "Drop one or more exports here" in _texts(app)
     csv = (SAMPLE / "reps.csv").read_bytes()
@@ -45,6 +46,7 @@ def test_upload_page_detects_maps_previews_and_loads(app: AppTest) -> None:
 def test_import_history_lists_demo_batches(app: AppTest) -> None:
     app.run()
     app.switch_page("pages/1_data_collection.py").run()
+    app.radio(key="data_section").set_value("Import history").run()
     assert not app.exception
     history = app.dataframe[-1].value
     assert {"deals", "activities", "leads", "accounts", "reps"} <= set(history["entity"])
@@ -67,6 +69,7 @@ def test_workbook_sheet_can_be_chosen(app: AppTest) -> None:
     book.save(buffer)
     app.run()
     app.switch_page("pages/1_data_collection.py").run()
+    app.radio(key="data_section").set_value("Import").run()
     app.get("file_uploader")[0].upload("q3.xlsx", buffer.getvalue(), "application/octet-stream").run()  # type: ignore[attr-defined]
     assert not app.exception
     sheet = next(s for s in app.selectbox if s.label == "Sheet of q3.xlsx")
