@@ -56,19 +56,30 @@ def data_version(conn: Connection, workspace_id: int) -> int:
     return int(conn.execute(select(workspaces.c.data_version).where(workspaces.c.id == workspace_id)).scalar() or 0)
 
 
+def names(conn: Connection) -> dict[int, str]:
+    """Workspace ids and names, by name (cheap: no record counts)."""
+    return dict(conn.execute(select(workspaces.c.id, workspaces.c.name).order_by(workspaces.c.name)).all())
+
+
+def _describe(conn: Connection, row) -> Workspace:  # type: ignore[no-untyped-def]
+    counts = {
+        entity: int(
+            conn.execute(select(func.count()).select_from(table).where(table.c.workspace_id == row.id)).scalar() or 0
+        )
+        for entity, table in RECORD_TABLES.items()
+    }
+    last = conn.execute(
+        select(func.max(import_batches.c.created_at)).where(import_batches.c.workspace_id == row.id)
+    ).scalar()
+    return Workspace(row.id, row.name, row.data_version, counts, last)
+
+
+def describe(conn: Connection, workspace_id: int) -> Workspace | None:
+    """One workspace with its record counts and last import time, or None."""
+    row = conn.execute(select(workspaces).where(workspaces.c.id == workspace_id)).first()
+    return None if row is None else _describe(conn, row)
+
+
 def list_all(conn: Connection) -> list[Workspace]:
     """Every workspace with its record counts, by name."""
-    result = []
-    for row in conn.execute(select(workspaces).order_by(workspaces.c.name)):
-        counts = {
-            entity: int(
-                conn.execute(select(func.count()).select_from(table).where(table.c.workspace_id == row.id)).scalar()
-                or 0
-            )
-            for entity, table in RECORD_TABLES.items()
-        }
-        last = conn.execute(
-            select(func.max(import_batches.c.created_at)).where(import_batches.c.workspace_id == row.id)
-        ).scalar()
-        result.append(Workspace(row.id, row.name, row.data_version, counts, last))
-    return result
+    return [_describe(conn, row) for row in conn.execute(select(workspaces).order_by(workspaces.c.name)).all()]

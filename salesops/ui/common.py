@@ -39,8 +39,7 @@ def workspace_id() -> int:
     current = st.session_state.get(WORKSPACE_KEY)
     if current is None:
         with engine().connect() as conn:
-            current = ws.find(conn, demo.DEMO_WORKSPACE) or (ws.list_all(conn) or [None])[0]
-            current = current if isinstance(current, int) else getattr(current, "id", None)
+            current = ws.find(conn, demo.DEMO_WORKSPACE) or next(iter(ws.names(conn)), None)
         st.session_state[WORKSPACE_KEY] = current
     return int(current) if current is not None else 0
 
@@ -54,8 +53,7 @@ def data_version() -> int:
 def workspace_sidebar() -> None:
     """Workspace picker, creation and language choice, shown on every page."""
     with engine().connect() as conn:
-        spaces = ws.list_all(conn)
-    names = {w.id: w.name for w in spaces}
+        names = ws.names(conn)
     current = workspace_id()
     with st.sidebar:
         if names:

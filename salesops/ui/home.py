@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import streamlit as st
 
 from salesops.store import workspaces as ws
-from salesops.ui.common import t
+from salesops.ui.common import data_version, t
+from salesops.ui.common import engine as shared_engine
 
 
-def freshness(engine: Engine, workspace_id: int) -> ws.Workspace:
-    """The workspace with its record counts and last import time."""
-    with engine.connect() as conn:
-        for space in ws.list_all(conn):
-            if space.id == workspace_id:
-                return space
-    return ws.Workspace(
-        workspace_id, "—", 0, dict.fromkeys(("reps", "accounts", "leads", "deals", "activities"), 0), None
-    )
+@st.cache_data(max_entries=16, show_spinner=False)
+def _freshness(workspace_id: int, version: int) -> ws.Workspace:
+    with shared_engine().connect() as conn:
+        found = ws.describe(conn, workspace_id)
+    empty = dict.fromkeys(("reps", "accounts", "leads", "deals", "activities"), 0)
+    return found or ws.Workspace(workspace_id, "—", 0, empty, None)
+
+
+def freshness(workspace_id: int) -> ws.Workspace:
+    """The workspace with its record counts and last import time (counted once per data version)."""
+    return _freshness(workspace_id, data_version())
 
 
 def next_step(info: ws.Workspace) -> tuple[str, str]:
