@@ -81,30 +81,50 @@ def leads_needed_frame(target_revenue: pd.Series, demand: LeadDemand) -> pd.Data
     ).assign(shortfall=lambda f: f["qualified_leads_needed"] - f["qualified_leads_expected"])
 
 
-def lead_demand(
-    conn: Connection,
-    workspace_id: int,
-    horizon: int = 12,
-    lead_volume_change_pct: float = 0.0,
-    *,
-    threshold: float = QUALIFIED_SCORE,
-    as_of: date | None = None,
-) -> LeadDemand:
-    """Revenue from lead cohorts for ``horizon`` months after ``as_of`` (default: the last day of deal data)."""
-    if horizon < 1:
-        raise ValueError("The horizon must be at least one month.")
+@dataclass(frozen=True)
+class LeadHistory:
+    """What the store says about leads and deals, read once per data version; projections reuse it."""
+
+    cohorts: pd.DataFrame  # lead_cohorts() frame
+    start: pd.Period  # first forecast month
+    win_rate: float
+    avg_deal_size: float
+    lag_months: int
+    threshold: float
+
+
+def lead_history(
+    conn: Connection, workspace_id: int, *, threshold: float = QUALIFIED_SCORE, as_of: date | None = None
+) -> LeadHistory:
+    """Read lead cohorts, win rate, deal size and the lead-to-close lag (the SQL part of :func:`lead_demand`)."""
     cohorts = lead_cohorts(conn, workspace_id, threshold)
     as_of = as_of or last_data_day(conn, workspace_id) or _newest_lead(conn, workspace_id) or date.today()
     start = first_forecast_month(as_of)
+    if cohorts.empty:
+        return LeadHistory(cohorts, start, 0.0, 0.0, 0, threshold)
+    summary = kpi.summary(conn, workspace_id)
+    lag = lag_months(_conversion_days(conn, workspace_id), summary.get("median_cycle_days"))
+    return LeadHistory(
+        cohorts,
+        start,
+        float(summary.get("win_rate") or 0.0),
+        float(summary.get("avg_deal_size") or 0.0),
+        lag,
+        threshold,
+    )
+
+
+def project_leads(history: LeadHistory, horizon: int = 12, lead_volume_change_pct: float = 0.0) -> LeadDemand:
+    """Revenue from lead cohorts for ``horizon`` months (pure: a lead-volume slider re-projects without SQL)."""
+    if horizon < 1:
+        raise ValueError("The horizon must be at least one month.")
+    cohorts, start, threshold = history.cohorts, history.start, history.threshold
+    win_rate, avg_size, lag = history.win_rate, history.avg_deal_size, history.lag_months
     if cohorts.empty:
         periods = pd.DatetimeIndex([(start + k).to_timestamp() for k in range(horizon)], name="period")
         frame = pd.DataFrame({"period": periods, **dict.fromkeys(FRAME_COLUMNS[1:], 0.0)})
         note = "No leads in this workspace: import a leads export to see lead-based demand."
         return LeadDemand(frame, pd.DataFrame(columns=list(BAND_COLUMNS)), 0.0, 0.0, 0, threshold, 0.0, 0.0, note)
-    summary = kpi.summary(conn, workspace_id)
-    win_rate = float(summary.get("win_rate") or 0.0)
-    avg_size = float(summary.get("avg_deal_size") or 0.0)
-    lag = lag_months(_conversion_days(conn, workspace_id), summary.get("median_cycle_days"))
     bands = band_table(cohorts, start)
     scored = bool((bands["band"] != UNSCORED).any())
     if not scored:
@@ -134,6 +154,22 @@ def lead_demand(
         f"{f', {lead_volume_change_pct:+.0f} %' if lead_volume_change_pct else ''}."
     )
     return LeadDemand(frame, bands, win_rate, avg_size, lag, threshold, q_conversion * win_rate, q_monthly, note)
+
+
+def lead_demand(
+    conn: Connection,
+    workspace_id: int,
+    horizon: int = 12,
+    lead_volume_change_pct: float = 0.0,
+    *,
+    threshold: float = QUALIFIED_SCORE,
+    as_of: date | None = None,
+) -> LeadDemand:
+    """Revenue from lead cohorts for ``horizon`` months after ``as_of`` (default: the last day of deal data)."""
+    if horizon < 1:
+        raise ValueError("The horizon must be at least one month.")
+    history = lead_history(conn, workspace_id, threshold=threshold, as_of=as_of)
+    return project_leads(history, horizon, lead_volume_change_pct)
 
 
 def lead_cohorts(conn: Connection, workspace_id: int, threshold: float) -> pd.DataFrame:

@@ -9,26 +9,33 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops.demand import LeadDemand, lead_demand, leads_needed_frame
+from salesops.demand import LeadDemand, leads_needed_frame
+from salesops.demand.leads import LeadHistory, lead_history, project_leads
 from salesops.export.safe import csv_bytes
 from salesops.segments.figures import money, percent
-from salesops.store.workspaces import list_all
+from salesops.store.workspaces import describe
 from salesops.ui.common import data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_leads(workspace: int, version: int, horizon: int, lead_volume_pct: float, threshold: float) -> LeadDemand:
-    """Lead cohorts projected ``horizon`` months with the lead-volume change, qualified at ``threshold``."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_history(workspace: int, version: int, threshold: float) -> LeadHistory:
+    """Lead cohorts and deal rates of a workspace (the SQL part), read once per data version and threshold."""
     with engine().connect() as conn:
-        return lead_demand(conn, workspace, horizon, lead_volume_pct, threshold=threshold)
+        return lead_history(conn, workspace, threshold=threshold)
+
+
+def cached_leads(workspace: int, version: int, horizon: int, lead_volume_pct: float, threshold: float) -> LeadDemand:
+    """Lead cohorts projected ``horizon`` months with the lead-volume change (pure, so a slider move costs no SQL)."""
+    return project_leads(cached_history(workspace, version, threshold), horizon, lead_volume_pct)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def lead_count(workspace: int, version: int) -> int:
     """How many leads the workspace holds."""
     with engine().connect() as conn:
-        return next((w.counts.get("leads", 0) for w in list_all(conn) if w.id == workspace), 0)
+        found = describe(conn, workspace)
+    return found.counts.get("leads", 0) if found else 0
 
 
 def target_by_month(outcome: DemandForecast) -> pd.Series:
