@@ -54,9 +54,8 @@ def _dialect(conn: Connection) -> str:
     return conn.dialect.name
 
 
-# Concatenating '' keeps the owner (NULL stays NULL) but hides ix_deals_ws_owner from SQLite's planner, which would
-# otherwise walk the whole workspace in owner order to save a sort instead of using the period or status index.
-OWNER_KEY = (deals.c.owner + "").label("owner")
+# ix_deals_ws_owner_cover covers the per-rep scans, so GROUP BY owner streams in index order without a sort.
+OWNER_KEY = deals.c.owner.label("owner")
 
 
 class _Grouping:
@@ -127,6 +126,14 @@ def _bucket(column: Any, start: date, previous_start: date | None) -> Any:
     return case((column >= start, 0), (column >= previous_start, 1), else_=-1)
 
 
+def _bucket_of(day: date, start: date, previous_start: date | None) -> int:
+    """:func:`_bucket` of one day, in Python: ungrouped scans group by the day itself, which streams in index order
+    (a few thousand rows), where a computed key would sort a million."""
+    if day >= start:
+        return 0
+    return 1 if previous_start is not None and day >= previous_start else -1
+
+
 def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict]) -> None:
     """Scans of the close-date index: won/lost counts and revenue in the period (and the previous period when
     ``periods`` has two), monthly won revenue (for growth), and the cycle days of won deals (for the median)."""
@@ -147,37 +154,38 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
         deals.c.created_date <= deals.c.close_date,
     )
     cycle = days_between(deals.c.created_date, deals.c.close_date, dialect)
-    # Ungrouped, months × cycle days stay a few thousand result rows, so one scan serves both; per group the cross
-    # product would explode, so groups get the cycle days from a second, narrower scan.
-    cycle_in_scan = grouping.by is None
-    rows = select(
-        *grouping.columns(deals.c.close_date),
-        month_of(deals.c.close_date, dialect).label("month"),
-        deals.c.status,
-        bucket.label("bucket"),
-        deals.c.amount,
-        *([case((with_cycle, cycle)).label("days")] if cycle_in_scan else []),
-    ).where(*deal_conditions(workspace_id, replace(filters, start=scan_start), deals.c.close_date))
+    # Ungrouped, the scan groups by close day and status, in the order of ix_deals_ws_close_cover (no sort); month and
+    # bucket follow from the day. Per group the day would multiply the rows, so groups keep month and bucket keys.
+    by_day = grouping.by is None
+    keys = (
+        [deals.c.close_date.label("day")]
+        if by_day
+        else [month_of(deals.c.close_date, dialect).label("month"), bucket.label("bucket")]
+    )
+    rows = select(*grouping.columns(deals.c.close_date), *keys, deals.c.status, deals.c.amount).where(
+        *deal_conditions(workspace_id, replace(filters, start=scan_start), deals.c.close_date)
+    )
     rows = rows.where(deals.c.status.in_(CLOSED))
-    names = [*grouping.names(), "month", "status", "bucket", *(["days"] if cycle_in_scan else [])]
-    query = grouped(rows, names, _count_and_amount)
-    for row in conn.execute(query):
+    names = [*grouping.names(), *(key.name for key in keys), "status"]
+    for row in conn.execute(grouped(rows, names, _count_and_amount)):
         key, n, amount = grouping.key(row), int(row.n), float(row.amount)
+        month, period = (
+            (row.day.strftime("%Y-%m"), _bucket_of(row.day, start, previous_start))
+            if by_day
+            else (row.month, row.bucket)
+        )
         if row.status == "won":
             monthly = periods[0][key].monthly
-            monthly[row.month] = monthly.get(row.month, 0.0) + amount
-        if row.bucket < 0:
+            monthly[month] = monthly.get(month, 0.0) + amount
+        if period < 0:
             continue
-        group = periods[row.bucket][key]
+        group = periods[period][key]
         if row.status == "won":
             group.deals_won += n
             group.won_revenue += amount
         else:
             group.deals_lost += n
-        if cycle_in_scan and row.days is not None:
-            group.cycles.append((float(row.days), n))
-    if cycle_in_scan:
-        return
+    # Cycle days of won deals from a second, narrower scan (won deals only, from the earliest period's start).
     rows = select(*grouping.columns(deals.c.close_date), bucket.label("bucket"), cycle.label("days")).where(
         *deal_conditions(workspace_id, replace(filters, start=cycle_start), deals.c.close_date), with_cycle
     )
@@ -209,18 +217,21 @@ def _open_and_created(
             group.open_amount += float(row.amount)
             group.weighted_known += float(row.weighted)
             group.amount_without_probability += float(row.unweighted)
-    scan = filters
-    bucket: Any = literal(0)
+    scan, start, previous_start = filters, None, None
     if len(periods) > 1 and filters.start is not None:
-        scan = previous_period(filters)
-        scan = replace(filters, start=scan.start)
-        bucket = _bucket(deals.c.created_date, filters.start, scan.start)
-    rows = select(*grouping.columns(deals.c.created_date), bucket.label("bucket")).where(
+        start, previous_start = filters.start, previous_period(filters).start
+        scan = replace(filters, start=previous_start)
+    # Ungrouped, group by created day in the order of ix_deals_ws_created and bucket the few thousand days in Python.
+    by_day = grouping.by is None and start is not None
+    key: Any = literal(0) if start is None else _bucket(deals.c.created_date, start, previous_start)
+    key = deals.c.created_date.label("day") if by_day else key.label("bucket")
+    rows = select(*grouping.columns(deals.c.created_date), key).where(
         *deal_conditions(workspace_id, scan, deals.c.created_date)
     )
-    names = [*grouping.names(), "bucket"]
+    names = [*grouping.names(), key.name]
     for row in conn.execute(grouped(rows, names, lambda c: [func.count().label("n")])):
-        periods[row.bucket][grouping.key(row)].created += int(row.n)
+        period = _bucket_of(row.day, start, previous_start) if by_day else row.bucket
+        periods[period][grouping.key(row)].created += int(row.n)
 
 
 def _kpis(group: _Group, start: date | None, end: date | None, target: float | None) -> dict[str, Any]:

@@ -207,10 +207,13 @@ deals = Table(
     Column("expected_revenue", Float),
     Column("score", Float),  # 0-100, written by salesops.scoring
     *_record_columns(),
-    # Covering indexes: the period KPIs read only index pages, never the table (see README "Performance").
+    # Covering indexes: the period KPIs read only index pages, never the table (see README "Performance"). Their
+    # column order lets the common GROUP BYs stream in index order instead of sorting a million rows: per day
+    # (close), per rep (owner), per status and stage (funnel, open pipeline).
     Index("ix_deals_ws_close_cover", "workspace_id", "close_date", "status", "amount", "created_date", "owner"),
     Index("ix_deals_ws_created", "workspace_id", "created_date", "status", "stage", "amount", "probability"),
-    Index("ix_deals_ws_status", "workspace_id", "status"),
+    Index("ix_deals_ws_owner_cover", "workspace_id", "owner", "close_date", "status", "amount", "created_date"),
+    Index("ix_deals_ws_status_cover", "workspace_id", "status", "stage", "created_date", "amount", "probability"),
 )
 
 activities = Table(
@@ -242,6 +245,8 @@ activity_daily = Table(
     Column("day", Date, primary_key=True),
     Column("n", Integer, nullable=False),
     Column("minutes", Float, nullable=False),
+    # Per type and day in index order, covering: activity mix and totals stream without reading the table.
+    Index("ix_activity_daily_ws_type", "workspace_id", "type", "day", "n", "minutes"),
 )
 
 plans = Table(

@@ -30,7 +30,7 @@ def test_upgrade_from_first_schema_keeps_deals(tmp_path: Path) -> None:
     with upgraded.connect() as conn:
         assert conn.execute(select(workspaces.c.name, workspaces.c.data_version)).one() == ("Acme", 3)
         assert conn.execute(select(deals.c.id, deals.c.amount)).one() == ("D1", 1200.0)
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
     names = {ix["name"] for ix in inspect(upgraded).get_indexes("deals")}
-    assert {"ix_deals_ws_close_cover", "ix_deals_ws_created"} <= names
+    assert {"ix_deals_ws_close_cover", "ix_deals_ws_created", "ix_deals_ws_owner_cover"} <= names
     assert "ix_deals_ws_owner" not in names
