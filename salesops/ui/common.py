@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 from salesops import demo
+from salesops.export.safe import csv_bytes
 from salesops.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
@@ -82,3 +85,12 @@ def workspace_sidebar() -> None:
             format_func=LANGUAGES.__getitem__,
             key=LANGUAGE_KEY,
         )
+
+
+def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, file_name: str, key: str) -> None:
+    """A CSV download of a chart's or table's data (a frame, or a function giving it); bytes are built on click."""
+
+    def build() -> bytes:
+        return csv_bytes(data() if callable(data) else data)
+
+    st.download_button(label, data=build, file_name=file_name, mime="text/csv", on_click="ignore", key=key)

@@ -11,10 +11,9 @@ import streamlit as st
 
 from salesops.demand import LeadDemand, leads_needed_frame
 from salesops.demand.leads import LeadHistory, lead_history, project_leads
-from salesops.export.safe import csv_bytes
 from salesops.segments.figures import money, percent
 from salesops.store.workspaces import describe
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 
@@ -90,14 +89,7 @@ def render(outcome: DemandForecast) -> None:
     fig.update_layout(title=t("Expected revenue from leads per month"), legend={"orientation": "h"}, margin={"t": 50})
     st.plotly_chart(fig, key="demand_leads_chart", width="stretch")
     st.caption(demand.note + " " + t("Leads cover the whole workspace: the sidebar filters do not apply here."))
-    st.download_button(
-        t("Download lead demand (CSV)"),
-        data=lambda: csv_bytes(demand.frame),
-        file_name="demand_leads.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="demand_dl_leads",
-    )
+    csv_download(demand.frame, t("Download lead demand (CSV)"), "demand_leads.csv", "demand_dl_leads")
     if agreement is not None:
         st.markdown(t("**Sales-and-marketing agreement** (all target revenue assumed to come from leads)"))
         st.caption(
@@ -120,14 +112,7 @@ def render(outcome: DemandForecast) -> None:
                 "shortfall": st.column_config.NumberColumn(t("Shortfall"), format="%.0f"),
             },
         )
-        st.download_button(
-            t("Download lead agreement (CSV)"),
-            data=lambda: csv_bytes(agreement),
-            file_name="demand_lead_agreement.csv",
-            mime="text/csv",
-            on_click="ignore",
-            key="demand_dl_agreement",
-        )
+        csv_download(agreement, t("Download lead agreement (CSV)"), "demand_lead_agreement.csv", "demand_dl_agreement")
     st.dataframe(
         demand.bands,
         hide_index=True,

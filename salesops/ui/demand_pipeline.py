@@ -7,10 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from salesops.demand.pipeline import PipelineForecast, pipeline_forecast
-from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.segments.figures import money
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 QUARTER = 3
@@ -85,14 +84,7 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
     )
     if revenue and pipe.beyond_horizon > 0:
         st.caption(t("{amount} of weighted pipeline is expected after the horizon.", amount=money(pipe.beyond_horizon)))
-    st.download_button(
-        t("Download pipeline vs statistical (CSV)"),
-        data=lambda: csv_bytes(table),
-        file_name="demand_pipeline.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="demand_dl_pipe",
-    )
+    csv_download(table, t("Download pipeline vs statistical (CSV)"), "demand_pipeline.csv", "demand_dl_pipe")
     stages = pipe.stage_table.rename(
         columns={
             "stage": t("Stage"),
@@ -113,12 +105,5 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
             t("Win probability"): st.column_config.NumberColumn(format="percent"),
         },
     )
-    st.download_button(
-        t("Download stage table (CSV)"),
-        data=lambda: csv_bytes(pipe.stage_table),
-        file_name="demand_stages.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="demand_dl_stages",
-    )
+    csv_download(pipe.stage_table, t("Download stage table (CSV)"), "demand_stages.csv", "demand_dl_stages")
     return table

@@ -8,10 +8,9 @@ import streamlit as st
 
 from salesops.demand import ServiceHours, service_demand, tier_customers, tier_shares
 from salesops.demand.service import ENTERPRISE, ENTRY
-from salesops.export.safe import csv_bytes
 from salesops.forecast import apply_assumptions
 from salesops.segments.figures import percent
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast, fitted
 
 DEFAULTS = {
@@ -96,12 +95,5 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
             n=f"{sum(customers.values()):,}",
         )
     )
-    st.download_button(
-        t("Download service hours (CSV)"),
-        data=lambda: csv_bytes(frame),
-        file_name="demand_service_hours.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="demand_dl_service",
-    )
+    csv_download(frame, t("Download service hours (CSV)"), "demand_service_hours.csv", "demand_dl_service")
     return frame

@@ -14,11 +14,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from salesops.demand.calendar import complete_history, last_data_day
-from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
 from salesops.segments.figures import money
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_controls import DemandSettings
 
 
@@ -80,12 +79,6 @@ def _amount(value: float, metric: str) -> str:
     return money(value) if metric == "revenue" else t("{n} deals", n=f"{value:,.0f}")
 
 
-def _download(label: str, frame_fn, file_name: str, key: str) -> None:  # type: ignore[no-untyped-def]
-    st.download_button(
-        label, data=lambda: csv_bytes(frame_fn()), file_name=file_name, mime="text/csv", on_click="ignore", key=key
-    )
-
-
 def compute(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
     """Fit (cached, with a spinner the first time) and apply the assumptions; None when there are no won deals."""
     ws, version = workspace_id(), data_version()
@@ -123,7 +116,9 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
         st.info(outcome.history_note)
     _totals(outcome)
     st.plotly_chart(_forecast_figure(outcome), key="demand_forecast_chart", width="stretch")
-    _download(t("Download forecast data (CSV)"), lambda: forecast_table(outcome), "demand_forecast.csv", "demand_dl_fc")
+    csv_download(
+        lambda: forecast_table(outcome), t("Download forecast data (CSV)"), "demand_forecast.csv", "demand_dl_fc"
+    )
     st.markdown(t("**Chosen model:** {model}  \n**Why:** {note}", model=result.model, note=result.method_note))
     st.caption(
         t(
@@ -141,7 +136,7 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
         left, right = st.columns(2)
         with left:
             st.plotly_chart(_backtest_figure(outcome), key="demand_backtest_chart", width="stretch")
-            _download(t("Download backtest (CSV)"), lambda: result.backtest_path, "demand_backtest.csv", "demand_dl_bt")
+            csv_download(result.backtest_path, t("Download backtest (CSV)"), "demand_backtest.csv", "demand_dl_bt")
         with right:
             st.dataframe(_candidates(outcome), hide_index=True, width="stretch")
             st.caption(
@@ -153,7 +148,7 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
                     mape=f"{result.baseline['mape']:.0f}",
                 )
             )
-            _download(t("Download model comparison (CSV)"), lambda: result.backtest, "demand_models.csv", "demand_dl_m")
+            csv_download(result.backtest, t("Download model comparison (CSV)"), "demand_models.csv", "demand_dl_m")
     return outcome
 
 
@@ -302,4 +297,4 @@ def render_breakdown(outcome: DemandForecast) -> None:
     totals.loc[t("Total")] = [float(outcome.adjusted["mean"].sum()), 100.0]
     shown = totals.rename_axis(t(s.by.capitalize())).reset_index()
     st.dataframe(shown, hide_index=True, width="stretch")
-    _download(t("Download breakdown (CSV)"), lambda: long, "demand_breakdown.csv", "demand_dl_by")
+    csv_download(long, t("Download breakdown (CSV)"), "demand_breakdown.csv", "demand_dl_by")

@@ -7,10 +7,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.segments.icp import DIMENSIONS, LOW_CONFIDENCE_BELOW, Dimension, ICPResult, icp, ideal_profile, rep_focus
-from salesops.ui.common import data_version, engine, language, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 
 DIMENSION_LABELS: dict[str, str] = {
     "industry": "Industry",
@@ -82,12 +81,6 @@ def focus_heatmap(focus: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    st.download_button(
-        label, data=lambda: csv_bytes(frame), file_name=file_name, mime="text/csv", on_click="ignore", key=key
-    )
-
-
 def render(filters: Filters | None = None) -> None:
     """Draw the ICP section: the profile in words, the segment chart and table, and reps' segment focus."""
     filters = filters or Filters()
@@ -104,7 +97,7 @@ def render(filters: Filters | None = None) -> None:
     with st.expander(t("Every ranked segment")):
         ranked = profile.segments[profile.segments["rank"].notna()]
         st.dataframe(ranked, hide_index=True, key="icp_ranked_table")
-        _download(t("Download the ranked segments (CSV)"), ranked, "icp_ranked_segments.csv", "icp_ranked_download")
+        csv_download(ranked, t("Download the ranked segments (CSV)"), "icp_ranked_segments.csv", "icp_ranked_download")
     dimension = st.selectbox(
         t("Segment by"), DIMENSIONS, format_func=lambda d: t(DIMENSION_LABELS[d]), key="icp_dimension"
     )
@@ -148,7 +141,7 @@ def render(filters: Filters | None = None) -> None:
         },
         key="icp_segments_table",
     )
-    _download(t("Download the segments (CSV)"), segments, f"icp_{dimension}.csv", "icp_segments_download")
+    csv_download(segments, t("Download the segments (CSV)"), f"icp_{dimension}.csv", "icp_segments_download")
     st.subheader(t("Reps' segment focus"))
     focus = cached_focus(ws, version, filters, dimension)
     if focus.empty:
@@ -156,4 +149,4 @@ def render(filters: Filters | None = None) -> None:
         return
     st.caption(t("Focus index: a rep's share of won revenue in a segment / the team's share. Above 1 = leans in."))
     st.plotly_chart(focus_heatmap(focus), key="icp_focus_chart", width="stretch")
-    _download(t("Download rep focus (CSV)"), focus, f"rep_focus_{dimension}.csv", "icp_focus_download")
+    csv_download(focus, t("Download rep focus (CSV)"), f"rep_focus_{dimension}.csv", "icp_focus_download")

@@ -6,7 +6,6 @@ so typing a target re-renders from cache. Each chart offers its data as a CSV do
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -14,13 +13,12 @@ import plotly.express as px
 import streamlit as st
 
 from salesops import kpi
-from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
 from salesops.segments.figures import money, percent
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 
 TOP_REPS = 25  # bars shown in per-rep charts; the CSV holds every rep
 FREQ_LABELS = {"D": "Daily", "W": "Weekly", "M": "Monthly"}
@@ -126,12 +124,6 @@ def _difference(current: float | None, previous: float | None, unit: str) -> str
     if current is None or previous is None:
         return None
     return f"{current - previous:+.1f} {unit}"
-
-
-def _download(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
-    """A CSV download of a chart's data; the bytes are built only when the user clicks."""
-    data: Callable[[], bytes] = lambda: csv_bytes(frame)  # noqa: E731 - a deferred callable is what Streamlit takes
-    st.download_button(label, data=data, file_name=file_name, mime="text/csv", on_click="ignore", key=key)
 
 
 def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
@@ -250,7 +242,7 @@ def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
     )
     st.plotly_chart(fig, key="kpi_bookings_chart", width="stretch")
     st.caption(title)
-    _download(frame, t("Download bookings (CSV)"), f"bookings_{freq}.csv", "kpi_bookings_csv")
+    csv_download(frame, t("Download bookings (CSV)"), f"bookings_{freq}.csv", "kpi_bookings_csv")
 
 
 def _funnel_chart(ws: int, version: int, filters: Filters) -> None:
@@ -282,7 +274,7 @@ def _funnel_chart(ws: int, version: int, filters: Filters) -> None:
         for a, b, rate in zip(frame["stage"], frame["stage"].iloc[1:], frame["conversion_to_next"], strict=False)
     ]
     st.caption(title + " · " + " · ".join(steps))
-    _download(frame, t("Download funnel (CSV)"), "funnel.csv", "kpi_funnel_csv")
+    csv_download(frame, t("Download funnel (CSV)"), "funnel.csv", "kpi_funnel_csv")
 
 
 def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
@@ -316,7 +308,7 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
     st.plotly_chart(fig, key="kpi_leaderboard_chart", width="stretch")
     caption = title if len(frame) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
     st.caption(caption)
-    _download(frame, t("Download leaderboard (CSV)"), "leaderboard.csv", "kpi_leaderboard_csv")
+    csv_download(frame, t("Download leaderboard (CSV)"), "leaderboard.csv", "kpi_leaderboard_csv")
 
 
 def _breakdown(ws: int, version: int, filters: Filters) -> None:
@@ -333,7 +325,7 @@ def _breakdown(ws: int, version: int, filters: Filters) -> None:
         return
     frame = cached_breakdown(ws, version, filters, by)
     st.dataframe(frame, hide_index=True, key="kpi_breakdown_table")
-    _download(frame, t("Download KPIs by group (CSV)"), f"kpis_by_{by}.csv", "kpi_breakdown_csv")
+    csv_download(frame, t("Download KPIs by group (CSV)"), f"kpis_by_{by}.csv", "kpi_breakdown_csv")
 
 
 def _input_tiles(now: dict, before: dict | None) -> None:
@@ -390,7 +382,7 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
     fig.update_layout(barmode="stack")
     st.plotly_chart(fig, key="kpi_mix_chart", width="stretch")
     st.caption(title)
-    _download(mix, t("Download activity mix (CSV)"), f"activity_mix_{freq}.csv", "kpi_mix_csv")
+    csv_download(mix, t("Download activity mix (CSV)"), f"activity_mix_{freq}.csv", "kpi_mix_csv")
 
     by_rep = cached_activity_by_rep(ws, version, filters)
     top = by_rep.head(TOP_REPS).melt(id_vars="rep", value_vars=list(ACTIVITY_TYPES), var_name="type", value_name="n")
@@ -411,7 +403,7 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
     st.plotly_chart(fig, key="kpi_by_rep_chart", width="stretch")
     caption = title if len(by_rep) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
     st.caption(caption)
-    _download(by_rep, t("Download activities per rep (CSV)"), "activities_by_rep.csv", "kpi_by_rep_csv")
+    csv_download(by_rep, t("Download activities per rep (CSV)"), "activities_by_rep.csv", "kpi_by_rep_csv")
 
 
 def _comparable(now: dict) -> dict | None:

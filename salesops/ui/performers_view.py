@@ -8,12 +8,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from salesops.accuracy.forecast import AccuracyResult, forecast_vs_actual
-from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
 from salesops.segments.figures import money, percent
-from salesops.ui.common import data_version, engine, language, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 
 FINDINGS_SHOWN = 6
 # Attainment first: ranking by raw revenue mostly sorts reps by the segment they sell to.
@@ -33,12 +32,6 @@ def cached_accuracy(workspace: int, version: int, filters: Filters, lang: str) -
     """Forecast vs actual of a workspace at a data version."""
     with engine().connect() as conn:
         return forecast_vs_actual(conn, workspace, filters, lang=lang)
-
-
-def _download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    st.download_button(
-        label, data=lambda: csv_bytes(frame), file_name=file_name, mime="text/csv", on_click="ignore", key=key
-    )
 
 
 def _formatted(value: object, kind: str) -> str:
@@ -101,9 +94,7 @@ def render(filters: Filters | None = None) -> None:
         horizontal=True,
         key="perf_basis",
     )
-    result = cached_comparison(
-        workspace_id(), data_version(), filters, basis, language()
-    )
+    result = cached_comparison(workspace_id(), data_version(), filters, basis, language())
     if result.metrics.empty:
         st.info(
             t("{note} Widen the period or rep filters, or import deals with owners.", note=result.note)
@@ -122,7 +113,7 @@ def render(filters: Filters | None = None) -> None:
         st.info(t("The top and bottom groups differ by less than 20 % on every measure."))
     st.caption(result.note)
     st.plotly_chart(metrics_chart(result.metrics), key="perf_metrics_chart", width="stretch")
-    _download(t("Download the metrics (CSV)"), result.metrics, "top_vs_bottom_metrics.csv", "perf_metrics_download")
+    csv_download(result.metrics, t("Download the metrics (CSV)"), "top_vs_bottom_metrics.csv", "perf_metrics_download")
     mix = activity_mix(result.metrics)
     if mix.empty:
         st.info(t("No activities in the selection: import an activities export to compare how each group works."))
@@ -133,7 +124,7 @@ def render(filters: Filters | None = None) -> None:
         fig.update_layout(barmode="stack", yaxis_tickformat=".0%", xaxis_title="", yaxis_title=t("Share of activities"))
         fig.update_layout(legend_title_text=t("Activity"))
         st.plotly_chart(fig, key="perf_mix_chart", width="stretch")
-        _download(t("Download the activity mix (CSV)"), mix, "activity_mix.csv", "perf_mix_download")
+        csv_download(mix, t("Download the activity mix (CSV)"), "activity_mix.csv", "perf_mix_download")
     with st.expander(t("Reps and their group")):
         st.dataframe(
             result.groups,
@@ -146,7 +137,7 @@ def render(filters: Filters | None = None) -> None:
             },
             key="perf_groups_table",
         )
-        _download(t("Download the reps (CSV)"), result.groups, "performer_groups.csv", "perf_groups_download")
+        csv_download(result.groups, t("Download the reps (CSV)"), "performer_groups.csv", "perf_groups_download")
 
 
 def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
@@ -165,9 +156,7 @@ def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
 
 def render_accuracy(filters: Filters) -> None:
     """Draw the forecast vs actual section: monthly chart, reps with a systematic bias, per-rep table."""
-    result = cached_accuracy(
-        workspace_id(), data_version(), filters, language()
-    )
+    result = cached_accuracy(workspace_id(), data_version(), filters, language())
     if result.monthly.empty:
         st.info(
             t(
@@ -188,7 +177,7 @@ def render_accuracy(filters: Filters) -> None:
         help=t("(forecast − actual) / actual"),
     )
     st.plotly_chart(accuracy_chart(monthly), key="accuracy_chart", width="stretch")
-    _download(t("Download the months (CSV)"), monthly, "forecast_vs_actual.csv", "accuracy_monthly_download")
+    csv_download(monthly, t("Download the months (CSV)"), "forecast_vs_actual.csv", "accuracy_monthly_download")
     st.caption(result.note)
     for flag in result.flags:
         st.warning(flag)
@@ -209,5 +198,7 @@ def render_accuracy(filters: Filters) -> None:
         },
         key="accuracy_reps_table",
     )
-    _download(t("Download the reps (CSV)"), result.reps, "forecast_bias_by_rep.csv", "accuracy_reps_download")
-    _download(t("Download rep × month (CSV)"), result.by_rep, "forecast_by_rep_month.csv", "accuracy_by_rep_download")
+    csv_download(result.reps, t("Download the reps (CSV)"), "forecast_bias_by_rep.csv", "accuracy_reps_download")
+    csv_download(
+        result.by_rep, t("Download rep × month (CSV)"), "forecast_by_rep_month.csv", "accuracy_by_rep_download"
+    )

@@ -9,10 +9,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.kpi.quality import QualityReport, quality_report
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 FINDING_COLUMNS = ["severity", "entity", "column", "message", "fix", "count"]
@@ -86,13 +85,8 @@ def render(filters: Filters | None = None) -> None:
             },
             key="quality_findings_table",
         )
-        st.download_button(
-            t("Download the findings (CSV)"),
-            data=lambda: csv_bytes(findings),
-            file_name="data_quality_findings.csv",
-            mime="text/csv",
-            on_click="ignore",
-            key="quality_findings_download",
+        csv_download(
+            findings, t("Download the findings (CSV)"), "data_quality_findings.csv", "quality_findings_download"
         )
     st.subheader(t("Completeness"))
     columns = report.columns[report.columns["rows"] > 0]
@@ -128,11 +122,4 @@ def render(filters: Filters | None = None) -> None:
             },
             key="quality_columns_table",
         )
-    st.download_button(
-        t("Download completeness (CSV)"),
-        data=lambda: csv_bytes(columns),
-        file_name="data_quality_completeness.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="quality_columns_download",
-    )
+    csv_download(columns, t("Download completeness (CSV)"), "data_quality_completeness.csv", "quality_columns_download")

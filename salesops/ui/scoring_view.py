@@ -13,11 +13,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops.export.safe import csv_bytes
 from salesops.filters import Filters
 from salesops.scoring.model import ScoringModel, adjusted_weights, score
 from salesops.scoring.store import feature_frame, load_deals, load_leads, score_workspace, write_scores
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.home import freshness
 
 Entity = Literal["leads", "deals"]
@@ -41,10 +40,9 @@ def cached_features(workspace: int, version: int, entity: Entity) -> pd.DataFram
     return feature_frame(frame)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_counts(workspace: int, version: int) -> dict[str, int]:
-    """Record counts per entity of a workspace."""
-    return dict(freshness(engine(), workspace).counts)
+def cached_counts(workspace: int) -> dict[str, int]:
+    """Record counts per entity of a workspace (cached per data version by the home page's helper)."""
+    return dict(freshness(workspace).counts)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -117,7 +115,7 @@ def _actions(counts: dict[str, int]) -> None:
 def render(filters: Filters | None = None) -> None:
     """Draw the scoring section (whole workspace: scores are learned from all history, not the filtered part)."""
     ws = workspace_id()
-    counts = cached_counts(ws, data_version())
+    counts = cached_counts(ws)
     if not counts.get("leads") and not counts.get("deals"):
         st.info(t("Import leads (or deals with won/lost outcomes) to score them by fit and engagement."))
         return
@@ -179,13 +177,11 @@ def _results(ws: int, entity: Entity, version_before: int) -> None:
     fig = px.histogram(download, x="score", nbins=20, range_x=[0, 100])
     fig.update_layout(xaxis_title=t("Score"), yaxis_title=t("Records"), margin={"t": 30}, bargap=0.05)
     st.plotly_chart(fig, key="score_histogram", width="stretch")
-    st.download_button(
+    csv_download(
+        download.sort_values("score", ascending=False),
         t("Download the scores (CSV)"),
-        data=lambda: csv_bytes(download.sort_values("score", ascending=False)),
-        file_name=f"{entity}_scores.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="score_download",
+        f"{entity}_scores.csv",
+        "score_download",
     )
     if weights != (1.0, 1.0) and st.button(t("Store these adjusted scores"), key="score_store_adjusted"):
         with engine().begin() as conn:
@@ -202,11 +198,4 @@ def _results(ws: int, entity: Entity, version_before: int) -> None:
         table = adjusted_weights(model, {"fit": weights[0], "engagement": weights[1]})
         table = table.sort_values("coefficient", key=lambda c: c.abs(), ascending=False)
         st.dataframe(table, hide_index=True, key="score_coefficients_table")
-        st.download_button(
-            t("Download the weights (CSV)"),
-            data=lambda: csv_bytes(table),
-            file_name=f"{entity}_score_weights.csv",
-            mime="text/csv",
-            on_click="ignore",
-            key="score_weights_download",
-        )
+        csv_download(table, t("Download the weights (CSV)"), f"{entity}_score_weights.csv", "score_weights_download")
