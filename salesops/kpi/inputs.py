@@ -17,12 +17,12 @@ from sqlalchemy import Connection, func, select
 from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi.series import Freq, daily_to_periods
-from salesops.kpi.sqlfilters import NO_FILTERS, activity_conditions, grouped, rep_directory, rep_lookup
+from salesops.kpi.sqlfilters import NO_FILTERS, activity_conditions, grouped, rep_directory
 from salesops.store.schema import activity_daily
 from salesops.store.sqlfn import month_of
 
-# Concatenating '' keeps the owner but hides the rollup's primary-key order from SQLite's planner (see outputs).
-OWNER_KEY = (activity_daily.c.owner + "").label("owner")
+# The rollup is stored in primary-key (owner, type, day) order, so grouping by owner streams without a sort.
+OWNER_KEY = activity_daily.c.owner.label("owner")
 
 
 def activity_totals(
@@ -91,25 +91,23 @@ def activity_by_rep(conn: Connection, workspace_id: int, filters: Filters = NO_F
 
     Columns: rep, team, region, the six types, total, hours, per_week; most active rep first.
     """
-    lookup = rep_lookup(workspace_id).subquery("rep_lookup_activity")
+    # Team and region come from the rep directory after grouping: joining in SQL would probe it once per rollup row.
     query = (
         select(
             activity_daily.c.owner,
-            func.max(lookup.c.team),
-            func.max(lookup.c.region),
             activity_daily.c.type,
             func.sum(activity_daily.c.n),
             func.sum(activity_daily.c.minutes),
             func.min(activity_daily.c.day),
             func.max(activity_daily.c.day),
         )
-        .select_from(activity_daily.outerjoin(lookup, activity_daily.c.owner == lookup.c.key))
         .where(*activity_conditions(workspace_id, filters))
         .group_by(activity_daily.c.owner, activity_daily.c.type)
     )
-    frame = pd.DataFrame(
-        conn.execute(query).all(), columns=["rep", "team", "region", "type", "n", "minutes", "first", "last"]
-    )
+    frame = pd.DataFrame(conn.execute(query).all(), columns=["rep", "type", "n", "minutes", "first", "last"])
+    reps = rep_directory(conn, workspace_id)
+    frame["team"] = [reps[rep].team if rep in reps else None for rep in frame["rep"]]
+    frame["region"] = [reps[rep].region if rep in reps else None for rep in frame["rep"]]
     counts = frame.pivot_table(index="rep", columns="type", values="n", aggfunc="sum", fill_value=0)
     result = counts.reindex(columns=list(ACTIVITY_TYPES), fill_value=0).astype("int64")
     result["total"] = result.sum(axis=1)

@@ -247,6 +247,9 @@ activity_daily = Table(
     Column("minutes", Float, nullable=False),
     # Per type and day in index order, covering: activity mix and totals stream without reading the table.
     Index("ix_activity_daily_ws_type", "workspace_id", "type", "day", "n", "minutes"),
+    # On SQLite the rows live in primary-key order (one B-tree instead of a rowid table plus its key index), so
+    # per-rep scans read rows in (owner, type, day) order without a lookup per row.
+    sqlite_with_rowid=False,
 )
 
 plans = Table(

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect, select
 
 from salesops.store import get_engine
 from salesops.store.migrate import alembic_config
-from salesops.store.schema import deals, workspaces
+from salesops.store.schema import activity_daily, deals, workspaces
 
 
 def test_upgrade_from_first_schema_keeps_deals(tmp_path: Path) -> None:
@@ -24,12 +24,18 @@ def test_upgrade_from_first_schema_keeps_deals(tmp_path: Path) -> None:
             "INSERT INTO deals (workspace_id, id, status, is_closed, is_won, amount, close_date, batch_id,"
             " created_batch_id) VALUES (1, 'D1', 'won', 1, 1, 1200.0, '2025-02-01', 1, 1)"
         )
+        conn.exec_driver_sql(
+            "INSERT INTO activity_daily (workspace_id, owner, type, day, n, minutes)"
+            " VALUES (1, 'Ann', 'call', '2025-02-01', 3, 45.0)"
+        )
     old.dispose()
 
     upgraded = get_engine(url)  # what the app and the CLI do on start
     with upgraded.connect() as conn:
         assert conn.execute(select(workspaces.c.name, workspaces.c.data_version)).one() == ("Acme", 3)
         assert conn.execute(select(deals.c.id, deals.c.amount)).one() == ("D1", 1200.0)
+        # 0003 rebuilds the activity rollup in key order: its rows survive.
+        assert conn.execute(select(activity_daily.c.owner, activity_daily.c.n)).one() == ("Ann", 3)
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
     names = {ix["name"] for ix in inspect(upgraded).get_indexes("deals")}
     assert {"ix_deals_ws_close_cover", "ix_deals_ws_created", "ix_deals_ws_owner_cover"} <= names
