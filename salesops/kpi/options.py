@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,24 +29,31 @@ def _distinct(conn: Connection, column, workspace_column) -> tuple[str, ...]:  #
     rows = conn.execute(
         select(column).where(workspace_column, column.is_not(None)).distinct().order_by(column).limit(2000)
     ).scalars()
-    return tuple(str(v) for v in rows if str(v).strip())
+    return _choices(rows)
+
+
+def _choices(values: Iterable[object]) -> tuple[str, ...]:
+    """Sorted non-blank values as text, at most 2000."""
+    return tuple(sorted({str(v) for v in values if v is not None and str(v).strip()})[:2000])
 
 
 def filter_options(conn: Connection, workspace_id: int) -> FilterOptions:
     """Distinct reps (deal owners), teams, regions, segments, sources and products of a workspace."""
     in_deals = deals.c.workspace_id == workspace_id
     in_reps = reps.c.workspace_id == workspace_id
-    first, last = conn.execute(
-        select(func.min(deals.c.close_date), func.max(deals.c.close_date)).where(in_deals)
-    ).one()
-    regions = sorted(set(_distinct(conn, reps.c.region, in_reps)) | set(_distinct(conn, deals.c.region, in_deals)))
+    first, last = conn.execute(select(func.min(deals.c.close_date), func.max(deals.c.close_date)).where(in_deals)).one()
+    # One pass over ix_deals_ws_status_cover for the four deal attributes: their combinations are few.
+    combos = conn.execute(
+        select(deals.c.region, deals.c.segment, deals.c.lead_source, deals.c.product).where(in_deals).distinct()
+    ).all()
+    region, segment, source, product = (list(column) for column in zip(*combos, strict=True)) if combos else ([],) * 4
     return FilterOptions(
         reps=_distinct(conn, deals.c.owner, in_deals),
         teams=_distinct(conn, reps.c.team, in_reps),
-        regions=tuple(regions),
-        segments=_distinct(conn, deals.c.segment, in_deals),
-        sources=_distinct(conn, deals.c.lead_source, in_deals),
-        products=_distinct(conn, deals.c.product, in_deals),
+        regions=_choices([*_distinct(conn, reps.c.region, in_reps), *region]),
+        segments=_choices(segment),
+        sources=_choices(source),
+        products=_choices(product),
         first_close=first,
         last_close=last,
     )

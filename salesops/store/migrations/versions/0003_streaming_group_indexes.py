@@ -56,7 +56,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_deals_ws_status_cover",
         "deals",
-        ["workspace_id", "status", "stage", "created_date", "amount", "probability"],
+        [
+            *("workspace_id", "status", "stage", "created_date", "amount", "probability"),
+            *("segment", "lead_source", "product", "region"),
+        ],
     )
     op.create_index("ix_activity_daily_ws_type", "activity_daily", ["workspace_id", "type", "day", "n", "minutes"])
 
