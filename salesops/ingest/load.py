@@ -124,8 +124,11 @@ def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     arrays = _db_values(frame, table, dialect)
     n = len(frame)
     if dialect == "sqlite":
+        # Identifiers come from our own schema (checked here), values are always bound parameters.
+        if not set(columns) <= set(table.c.keys()):
+            raise ValueError(f"columns not in {table.name}: {sorted(set(columns) - set(table.c.keys()))}")
         marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # names from our own schema
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
         for start in range(0, n, _SQLITE_CHUNK):
             stop = min(n, start + _SQLITE_CHUNK)
             conn.exec_driver_sql(sql, list(zip(*(arrays[c][start:stop] for c in columns), strict=True)))
