@@ -209,9 +209,9 @@ class Theta:
     def fit(self, y: np.ndarray, warm: np.ndarray | None = None) -> Fitted:
         y = np.asarray(y, dtype=float)
         with quiet():
-            res = ThetaModel(
-                y, period=self.period, deseasonalize=self.deseasonalize and self.period > 1, use_test=False
-            ).fit()
+            # A backtest origin can hold fewer than the two full cycles deseasonalising needs: fit it plain.
+            seasonal = self.deseasonalize and self.period > 1 and len(y) >= 2 * self.period
+            res = ThetaModel(y, period=self.period, deseasonalize=seasonal, use_test=False).fit()
 
         def predict(h: int) -> np.ndarray:
             with quiet():

@@ -141,3 +141,13 @@ def test_bad_inputs_are_refused_with_a_message():
         forecast_series(pd.Series([1.0, 2.0, 3.0]), 3)
     with pytest.raises(ValueError, match="horizon"):
         forecast_series(monthly(np.ones(24)), 0)
+
+
+def test_every_candidate_is_backtested_on_three_years_of_history():
+    """36 months: the early backtest origins hold under two cycles; Theta still competes (fitted unseasonal there)."""
+    rng = np.random.default_rng(11)
+    y = monthly(np.tile(PATTERN, 3) * (1 + rng.normal(0, 0.05, 36)))
+    models = set(forecast_series(y, 12).backtest["model"])
+    assert {"Seasonal naive", "Drift", "Theta"} <= models
+    assert any(label.startswith("ETS(") for label in models)
+    assert any(label.startswith("SARIMA(") for label in models)
