@@ -11,6 +11,7 @@ from salesops.accuracy.forecast import AccuracyResult, forecast_vs_actual
 from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
+from salesops.plan.actuals import PlanComparison, latest_plan_vs_actual
 from salesops.segments.figures import money, percent
 from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 
@@ -154,8 +155,52 @@ def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_plan_comparison(workspace: int, version: int) -> PlanComparison | None:
+    """The latest saved plan against bookings at a data version."""
+    with engine().connect() as conn:
+        return latest_plan_vs_actual(conn, workspace)
+
+
+def _saved_plan_section() -> None:
+    """The latest plan saved in step 2 against what was booked in the months the data covers."""
+    st.subheader(t("Saved plan vs actual"))
+    found = cached_plan_comparison(workspace_id(), data_version())
+    if found is None:
+        st.caption(t("Save a demand plan in step 2 to compare it with bookings here once new data arrives."))
+        return
+    title = t("Plan v{version} “{name}” covers {first} to {last}.", version=found.version, name=found.name,
+              first=found.first_period, last=found.last_period)  # fmt: skip
+    if found.months.empty:
+        st.info(t("{title} Plan vs actual appears once deals closed in those months are imported.", title=title))
+        return
+    st.caption(title)
+    months = found.months
+    fig = go.Figure(
+        [
+            go.Bar(x=months["period"], y=months["actual"], name=t("Actual")),
+            go.Scatter(x=months["period"], y=months["plan"], name=t("Plan"), mode="lines+markers"),
+        ]
+    )
+    fig.update_layout(margin={"t": 30}, legend={"orientation": "h"}, yaxis_title=t(found.metric.capitalize()))
+    st.plotly_chart(fig, key="plan_vs_actual_chart", width="stretch")
+    st.dataframe(
+        months,
+        hide_index=True,
+        column_config={"variance_pct": st.column_config.NumberColumn(t("Variance"), format="percent")},
+        key="plan_vs_actual_table",
+    )
+    csv_download(months, t("Download plan vs actual (CSV)"), "plan_vs_actual.csv", "plan_vs_actual_download")
+
+
 def render_accuracy(filters: Filters) -> None:
-    """Draw the forecast vs actual section: monthly chart, reps with a systematic bias, per-rep table."""
+    """Draw the forecast vs actual section: monthly chart, reps with a systematic bias, per-rep table, and the
+    latest saved plan against bookings."""
+    _accuracy(filters)
+    _saved_plan_section()
+
+
+def _accuracy(filters: Filters) -> None:
     result = cached_accuracy(workspace_id(), data_version(), filters, language())
     if result.monthly.empty:
         st.info(

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesops.ingest.pipeline import ingest_paths
+from salesops.plan import save_draft
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 from tests.conftest import SAMPLE
@@ -206,3 +207,24 @@ def test_activities_only_workspace_renders_every_section_with_empty_states(app: 
     assert "Import leads (or deals with won/lost outcomes) to score them" in infos
     assert "Data-quality score" in metrics
     assert not {"icp_win_rate_chart", "accuracy_chart"} & charts
+
+
+def test_saved_plan_is_compared_with_bookings(app: AppTest, tmp_path: Path) -> None:
+    workspace = _workspace("Plan check", {"deals.csv": 3000}, tmp_path)
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.begin() as conn:
+        _open(app, workspace, section="Forecast vs actual")
+        assert "Save a demand plan in step 2" in _texts(app)
+        months = ["2024-03", "2024-04", "2024-05"]
+        lines = pd.DataFrame({"kind": "demand", "metric": "revenue", "segment": "", "period": months,
+                              "value": [100_000.0] * 3, "lower": None, "upper": None})  # fmt: skip
+        save_draft(conn, workspace, "Spring plan", {}, lines)
+        ws.bump_version(conn, workspace)
+    engine.dispose()
+    app.run()
+    assert not app.exception
+    assert "Plan v1 “Spring plan” covers 2024-03 to 2024-05." in _texts(app)
+    chart = _chart(app, "plan_vs_actual_chart")
+    assert [str(x) for x in chart["data"][0]["x"]] == months
+    table = _table(app, "period", "plan", "actual", "variance")
+    assert (table["variance"] == table["actual"] - table["plan"]).all()
