@@ -262,7 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metric", choices=("revenue", "deals"), default="revenue")
     p.add_argument("--horizon", type=int, default=12, help="months to forecast")
     p.add_argument("--level", type=int, choices=(80, 90, 95), default=90, help="prediction interval in %%")
-    p.add_argument("--by", choices=("segment", "product", "region"), help="also forecast and reconcile these groups")
+    p.add_argument(
+        "--by", choices=("segment", "product", "region", "team"), help="also forecast and reconcile these groups"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)
     return parser

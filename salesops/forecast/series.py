@@ -13,12 +13,12 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from salesops.filters import Filters
-from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
+from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped, rep_directory
 from salesops.store.schema import deals
 from salesops.store.sqlfn import month_of
 
 Metric = Literal["revenue", "deals"]
-GROUP_COLUMNS = ("segment", "product", "region", "owner", "lead_source", "deal_type")
+GROUP_COLUMNS = ("segment", "product", "region", "owner", "lead_source", "deal_type", "team")
 NO_GROUP = "(none)"  # label of deals whose grouping column is empty
 
 
@@ -30,7 +30,10 @@ def monthly_series(
     by: str | None = None,
 ) -> pd.Series | pd.DataFrame:
     """Won revenue (or won deal count) per month: a Series, or with ``by`` a DataFrame with one column per value of
-    that deals column (empty values under ``"(none)"``), so the columns add up to the total series."""
+    that deals column (empty values under ``"(none)"``), so the columns add up to the total series.
+
+    ``by="team"`` groups by owner in SQL and folds owners into their rep's team (reps table) afterwards.
+    """
     if metric not in ("revenue", "deals"):
         raise ValueError(f"metric must be 'revenue' or 'deals', not {metric!r}")
     if by is not None and by not in GROUP_COLUMNS:
@@ -39,7 +42,7 @@ def monthly_series(
     rows = (
         select(
             month_of(deals.c.close_date, conn.dialect.name).label("month"),
-            *([deals.c[by].label("grp")] if by else []),
+            *([deals.c["owner" if by == "team" else by].label("grp")] if by else []),
             deals.c.amount.label("amount"),
         )
         .where(*deal_conditions(workspace_id, filters, deals.c.close_date))
@@ -58,6 +61,9 @@ def monthly_series(
     if by is None:
         series = frame.set_index("month")["value"].reindex(index, fill_value=0.0)
         return series.rename(metric)
+    if by == "team":
+        teams = {owner: rep.team for owner, rep in rep_directory(conn, workspace_id).items()}
+        frame["grp"] = frame["grp"].map(teams)
     frame["grp"] = frame["grp"].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
     wide = frame.pivot_table(index="month", columns="grp", values="value", aggfunc="sum", fill_value=0.0)
     wide = wide.reindex(index, fill_value=0.0)

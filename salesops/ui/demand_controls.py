@@ -14,7 +14,7 @@ from salesops.forecast import Assumptions
 from salesops.ui.common import t
 
 _STORE = "demand_saved"
-BREAKDOWNS = ("none", "segment", "product", "region")
+BREAKDOWNS = ("none", "segment", "product", "region", "team")
 DEFAULTS: dict[str, Any] = {
     "demand_metric": "revenue",
     "demand_horizon": 12,

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, insert
 
 from salesops.filters import Filters
 from salesops.forecast import forecast_series, monthly_series
-from salesops.store.schema import deals
+from salesops.store.schema import deals, reps
 from salesops.store.workspaces import get_or_create
 
 MONTHS = pd.date_range("2025-01-01", "2025-04-01", freq="MS", name="period")
@@ -86,6 +86,20 @@ def test_grouped_by_segment_adds_up_to_the_total(store):
     assert wide["(none)"].tolist() == [0.0, 0.0, 0.0, 300.0]
     assert wide.sum(axis=1).tolist() == total.tolist()
     assert wide.index.freqstr == "MS"
+
+
+def test_grouped_by_team_folds_owners_into_their_rep_team(store):
+    engine, ws = store
+    with engine.begin() as conn:
+        conn.execute(
+            insert(reps),
+            [{"workspace_id": ws, "id": "r1", "name": "Alice", "team": "Enterprise East", "batch_id": 0,
+              "created_batch_id": 0}],
+        )  # fmt: skip
+        wide = monthly_series(conn, ws, "revenue", by="team")
+    assert list(wide.columns) == ["(none)", "Enterprise East"]  # Bob has no rep row: no team
+    assert wide["Enterprise East"].tolist() == [1000.0, 0.0, 2000.0, 0.0]
+    assert wide["(none)"].tolist() == [500.0, 0.0, 0.0, 300.0]
 
 
 def test_filters_narrow_in_sql(store):
