@@ -25,7 +25,7 @@ from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
 from salesops.kpi.outputs import resolve_period
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import percent
+from salesops.segments.figures import in_workspace_scan, percent
 from salesops.store.schema import deals
 from salesops.store.sqlfn import month_of
 
@@ -64,12 +64,15 @@ def _with_errors(frame: pd.DataFrame) -> pd.DataFrame:
 
 def rep_bias(by_rep: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Per rep: months with bookings, mean signed forecast error, months over/under, and whether it is systematic."""
+    errors = pd.to_numeric(by_rep["error_pct"], errors="coerce").astype(float)
+    months = pd.DataFrame({"rep": by_rep["rep"], "error": errors, "over": errors > 0, "under": errors < 0})
+    per_rep = months.groupby("rep", sort=True).agg(
+        n=("error", "count"), mean=("error", "mean"), over=("over", "sum"), under=("under", "sum")
+    )
     records = []
-    for rep, part in by_rep.groupby("rep", sort=True):
-        errors = part["error_pct"].dropna().astype(float)
-        n = len(errors)
-        mean = float(errors.mean()) if n else None
-        over, under = int((errors > 0).sum()), int((errors < 0).sum())
+    for rep, row in zip(per_rep.index, per_rep.itertuples(index=False), strict=True):
+        n, over, under = int(row.n), int(row.over), int(row.under)
+        mean = float(row.mean) if n else None
         same_sign = over if (mean or 0) > 0 else under
         flagged = bool(n >= FLAG_MIN_MONTHS and mean is not None and abs(mean) > FLAG_MEAN_ERROR and same_sign > n / 2)
         text = None
@@ -117,7 +120,12 @@ def forecast_vs_actual(
         case((deals.c.status == "won", deals.c.amount), else_=0.0).label("won"),
         case((known, 1), else_=0).label("known"),
         case((deals.c.forecast_category.is_not(None), 1), else_=0).label("categorised"),
-    ).where(*deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.close_date.is_not(None))
+    ).where(
+        # The first of the deal conditions is the workspace's: read as one table scan (no index covers the forecast).
+        in_workspace_scan(deals.c.workspace_id, workspace_id, conn.dialect.name),
+        *deal_conditions(workspace_id, filters, deals.c.close_date)[1:],
+        deals.c.close_date.is_not(None),
+    )
     query = grouped(
         rows,
         ["rep", "month"],
@@ -130,9 +138,10 @@ def forecast_vs_actual(
             func.sum(c.categorised).label("categorised"),
         ],
     )
-    raw = pd.DataFrame(
-        conn.execute(query).all(), columns=["rep", "month", "deals", "forecast", "commit", "actual", "known", "cat"]
-    )
+    names = ["rep", "month", "deals", "forecast", "commit", "actual", "known", "cat"]
+    # Column-wise: building a frame from 100,000s of SQLAlchemy rows one by one costs more than the query.
+    rows = conn.execute(query).all()
+    raw = pd.DataFrame(dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}, columns=names)
     empty = AccuracyResult(
         pd.DataFrame(columns=MONTH_COLUMNS),
         pd.DataFrame(columns=REP_MONTH_COLUMNS),

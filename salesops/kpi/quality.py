@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, not_, or_, select
 
 from salesops.kpi.sqlfilters import rep_lookup
+from salesops.segments.figures import in_workspace_scan
 from salesops.store.schema import RECORD_TABLES, accounts, activities, deals, leads, reps
 
 Severity = Literal["high", "medium", "low"]
@@ -183,7 +184,7 @@ def _columns_and_rules(
         func.count().label("rows"),
         *[func.count(table.c[name]) for name in names],
         *[func.coalesce(func.sum(case((rule.condition, 1), else_=0)), 0) for rule in rules],
-    ).where(table.c.workspace_id == workspace_id)
+    ).where(in_workspace_scan(table.c.workspace_id, workspace_id, conn.dialect.name))
     values = list(conn.execute(query).one())
     rows = int(values[0])
     filled = values[1 : 1 + len(names)]
@@ -199,7 +200,10 @@ def _duplicates(conn: Connection, workspace_id: int, table: Table, key: list[Col
     """Records beyond the first in every group sharing the normalised key (keys with a NULL part are skipped)."""
     groups = (
         select(func.count().label("n"))
-        .where(table.c.workspace_id == workspace_id, *[part.is_not(None) for part in key])
+        .where(
+            in_workspace_scan(table.c.workspace_id, workspace_id, conn.dialect.name),
+            *[part.is_not(None) for part in key],
+        )
         .group_by(*key)
         .having(func.count() > 1)
         .subquery()
