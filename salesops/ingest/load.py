@@ -112,8 +112,8 @@ def _db_values(frame: pd.DataFrame, table: Table, dialect: str) -> dict[str, np.
 def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     """Insert every row of ``frame`` (columns named as the table's) with bound parameters, in chunks.
 
-    On SQLite the rows go to the driver's ``executemany`` as plain tuples, built a chunk at a time so a million
-    rows never exist as a million Python tuples at once.
+    Values are converted to driver types a chunk at a time, so a million rows never exist as a million Python
+    tuples (or twenty million boxed values) at once; on SQLite each chunk goes to ``executemany`` as plain tuples.
     """
     if frame.empty:
         return
@@ -121,21 +121,19 @@ def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     # Columns with no value at all are left to their NULL default: fewer parameters to bind per row.
     frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
     columns = list(frame.columns)
-    arrays = _db_values(frame, table, dialect)
-    n = len(frame)
-    if dialect == "sqlite":
-        # Identifiers come from our own schema (checked here), values are always bound parameters.
-        if not set(columns) <= set(table.c.keys()):
-            raise ValueError(f"columns not in {table.name}: {sorted(set(columns) - set(table.c.keys()))}")
-        marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
-        for start in range(0, n, _SQLITE_CHUNK):
-            stop = min(n, start + _SQLITE_CHUNK)
-            conn.exec_driver_sql(sql, list(zip(*(arrays[c][start:stop] for c in columns), strict=True)))
-        return
-    for start in range(0, n, _CHUNK):
-        chunk = [{c: arrays[c][i] for c in columns} for i in range(start, min(n, start + _CHUNK))]
-        conn.execute(table.insert(), chunk)
+    if not set(columns) <= set(table.c.keys()):
+        raise ValueError(f"columns not in {table.name}: {sorted(set(columns) - set(table.c.keys()))}")
+    # Identifiers come from our own schema (checked above), values are always bound parameters.
+    marks = ", ".join("?" for _ in columns)
+    sqlite_sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+    chunk_rows = _SQLITE_CHUNK if dialect == "sqlite" else _CHUNK
+    for start in range(0, len(frame), chunk_rows):
+        arrays = _db_values(frame.iloc[start : start + chunk_rows], table, dialect)
+        if dialect == "sqlite":
+            conn.exec_driver_sql(sqlite_sql, list(zip(*(arrays[c] for c in columns), strict=True)))
+        else:
+            size = len(arrays[columns[0]])
+            conn.execute(table.insert(), [{c: arrays[c][i] for c in columns} for i in range(size)])
 
 
 @contextmanager
