@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Select, case, func, select, union_all
+from sqlalchemy import ColumnElement, Connection, Select, case, func, null, or_, select, union_all
 
 from salesops.filters import Filters
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import money, percent, wilson_interval
+from salesops.segments.figures import in_workspace_scan, money, percent, wilson_interval
 from salesops.store.schema import accounts, deals
 from salesops.store.sqlfn import days_between
 
@@ -102,18 +102,34 @@ def _size_band(employees: ColumnElement) -> ColumnElement[str]:
     return case(*whens, else_=None)
 
 
-def _keys(workspace_id: int, dims: Sequence[Dimension]) -> tuple[Any, list[ColumnElement]]:
-    """FROM clause (deals, joined to accounts when a dimension needs them) and one labelled key per dimension."""
-    lookup = account_lookup(workspace_id).subquery("account_lookup")
+def _accounts_profiled(conn: Connection, workspace_id: int) -> bool:
+    """Whether any account carries an industry, a head count or a region (else deals need no join to accounts)."""
+    profiled = select(accounts.c.workspace_id).where(
+        in_workspace_scan(accounts.c.workspace_id, workspace_id, conn.dialect.name),
+        or_(accounts.c.industry.is_not(None), accounts.c.employees.is_not(None), accounts.c.region.is_not(None)),
+    )
+    return conn.execute(profiled.limit(1)).first() is not None
+
+
+def _keys(conn: Connection, workspace_id: int, dims: Sequence[Dimension]) -> tuple[Any, list[ColumnElement]]:
+    """FROM clause (deals, joined to accounts when a dimension needs them) and one labelled key per dimension.
+
+    When no account has an industry, head count or region, every deal's would be unknown: no join, same keys.
+    """
+    needs_accounts = bool({"industry", "size_band", "region"} & set(dims)) and _accounts_profiled(conn, workspace_id)
+    if needs_accounts:
+        lookup = account_lookup(workspace_id).subquery("account_lookup")
+        industry, employees, region = lookup.c.industry, lookup.c.employees, lookup.c.region
+    else:
+        industry, employees, region = null(), null(), null()
     expressions: dict[str, ColumnElement] = {
-        "industry": lookup.c.industry,
-        "size_band": _size_band(lookup.c.employees),
-        "region": func.coalesce(deals.c.region, lookup.c.region),
+        "industry": industry,
+        "size_band": _size_band(employees) if needs_accounts else null(),
+        "region": func.coalesce(deals.c.region, region) if needs_accounts else deals.c.region,
         "product": deals.c.product,
         "source": deals.c.lead_source,
         "segment": deals.c.segment,
     }
-    needs_accounts = bool({"industry", "size_band", "region"} & set(dims))
     source = deals.outerjoin(lookup, deals.c.account == lookup.c.key) if needs_accounts else deals
     return source, [expressions[dim].label(dim) for dim in dims]
 
@@ -146,20 +162,31 @@ def icp(
     exact median over won deals with both dates. Missing keys show as "(unknown)". Largest revenue first.
     """
     dims = _dims(dimension)
-    source, keys = _keys(workspace_id, dims)
+    return _segment_table(_closed_counts(conn, workspace_id, filters, dims), dims)
+
+
+def _closed_counts(conn: Connection, workspace_id: int, filters: Filters, dims: tuple[Dimension, ...]) -> pd.DataFrame:
+    """Closed deals of the period as (keys of ``dims``, status, cycle days) → n, amount, in one GROUP BY."""
+    source, keys = _keys(conn, workspace_id, dims)
     cycle = days_between(deals.c.created_date, deals.c.close_date, conn.dialect.name)
     rows = (
         select(*keys, deals.c.status, deals.c.amount, cycle.label("days"))
         .select_from(source)
-        .where(*deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED))
+        .where(
+            # No index covers the keys: one table scan beats an index search plus a row lookup per deal.
+            in_workspace_scan(deals.c.workspace_id, workspace_id, conn.dialect.name),
+            *deal_conditions(workspace_id, filters, deals.c.close_date)[1:],
+            deals.c.status.in_(CLOSED),
+        )
     )
     query = grouped(
         rows,
         [*dims, "status", "days"],
         lambda c: [func.count().label("n"), func.coalesce(func.sum(c.amount), 0.0).label("amount")],
     )
-    raw = pd.DataFrame(conn.execute(query).all(), columns=[*dims, "status", "days", "n", "amount"])
-    return _segment_table(raw, dims)
+    names = [*dims, "status", "days", "n", "amount"]
+    found = conn.execute(query).all()
+    return pd.DataFrame(dict(zip(names, zip(*found, strict=True), strict=True)) if found else {}, columns=names)
 
 
 def _segment_table(raw: pd.DataFrame, dims: tuple[Dimension, ...]) -> pd.DataFrame:
@@ -253,9 +280,11 @@ def ideal_profile(
     and no unknown key are ranked (rank 1 = best), and the profile keeps the top three of those whose revenue per
     opportunity beats the overall one. Empty or thin data gives empty frames and a note.
     """
+    counts = _closed_counts(conn, workspace_id, filters, DIMENSIONS)  # one pass; each candidate sums it up
     frames = []
     for dims in PROFILE_CANDIDATES:
-        frame = icp(conn, workspace_id, filters, dims)
+        part = counts.groupby([*dims, "status", "days"], dropna=False, sort=False)[["n", "amount"]].sum()
+        frame = _segment_table(part.reset_index(), dims)
         frame.insert(0, "dimension", " × ".join(dims))
         frame["dims"] = [dims] * len(frame)
         frames.append(frame)
@@ -307,7 +336,7 @@ def rep_focus(
     rep leans into the segment more than the team does). Reps by name, then their largest segment first.
     """
     dims = _dims(dimension)
-    source, keys = _keys(workspace_id, dims)
+    source, keys = _keys(conn, workspace_id, dims)
     rows = (
         select(deals.c.owner.label("rep"), *keys, deals.c.amount)
         .select_from(source)

@@ -157,3 +157,17 @@ def test_empty_workspace_gives_empty_frames_and_a_note(engine: Engine) -> None:
     assert result.profile.empty
     assert result.overall["win_rate"] is None
     assert "No closed deals" in result.note
+
+
+def test_accounts_without_industry_size_or_region_leave_deal_regions_as_they_are(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ws = get_or_create(conn, "icp")
+        add(conn, accounts, ws, [{"id": "A1", "name": "Acme"}, {"id": "B1", "name": "Beta"}])  # names only
+        add(conn, deals, ws, closed_deals("P", "Acme", won=3, lost=1, amount=1000.0, region="West"))
+        add(conn, deals, ws, closed_deals("Q", "Beta", won=1, lost=1, amount=500.0))
+        by_region = icp(conn, ws, Filters(), "region").set_index("region")
+        by_size = icp(conn, ws, Filters(), ("industry", "size_band"))
+    assert by_region.loc["West", ["closed", "won", "revenue", "median_cycle_days"]].tolist() == [4, 3, 3000.0, 20.0]
+    assert by_region.loc["(unknown)", ["closed", "won", "revenue"]].tolist() == [2, 1, 500.0]
+    assert by_size["label"].tolist() == ["(unknown) · (unknown)"]
+    assert by_size["closed"].tolist() == [6]
