@@ -35,7 +35,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB page cache: bulk imports and aggregates stay in memory
     cursor.execute("PRAGMA threads=2")  # index builds after a bulk import sort on both cores
     cursor.close()
 
