@@ -25,9 +25,9 @@ from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
 from salesops.kpi.outputs import resolve_period
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import in_workspace_scan, percent
+from salesops.segments.figures import percent
 from salesops.store.schema import deals
-from salesops.store.sqlfn import month_of
+from salesops.store.sqlfn import in_workspace_scan, month_of
 
 COMMIT_CATEGORIES = ("commit", "closed")
 FLAG_MIN_MONTHS = 3

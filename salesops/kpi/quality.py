@@ -16,8 +16,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, not_, or_, select
 
 from salesops.kpi.sqlfilters import rep_lookup
-from salesops.segments.figures import in_workspace_scan
 from salesops.store.schema import RECORD_TABLES, accounts, activities, deals, leads, reps
+from salesops.store.sqlfn import in_workspace_scan
 
 Severity = Literal["high", "medium", "low"]
 WEIGHTS: dict[str, float] = {"high": 25.0, "medium": 10.0, "low": 4.0}

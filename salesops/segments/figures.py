@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from sqlalchemy import ColumnElement
-
 Z95 = 1.959963984540054
 """Two-sided 95 % normal quantile."""
 
@@ -36,14 +34,3 @@ def money(value: float) -> str:
 def percent(value: float) -> str:
     """A fraction as a whole percentage with the space the app's wording uses: 0.384 -> "38 %"."""
     return f"{value * 100:.0f} %"
-
-
-def in_workspace_scan(workspace_column: ColumnElement, workspace_id: int, dialect: str) -> ColumnElement[bool]:
-    """``workspace_id = :id`` that SQLite answers with one sequential table scan instead of through an index.
-
-    A whole-workspace aggregate over columns no index covers runs ~10× faster as a table scan than as an index
-    search plus a row lookup per match, which SQLite (without table statistics) picks. Other dialects: plain equality.
-    """
-    if dialect == "sqlite":
-        return (workspace_column + 0) == workspace_id
-    return workspace_column == workspace_id

@@ -25,9 +25,9 @@ from salesops.filters import Filters
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import in_workspace_scan, money, percent, wilson_interval
+from salesops.segments.figures import money, percent, wilson_interval
 from salesops.store.schema import accounts, deals
-from salesops.store.sqlfn import days_between
+from salesops.store.sqlfn import days_between, in_workspace_scan
 
 Dimension = Literal["industry", "size_band", "region", "product", "source", "segment"]
 DIMENSIONS: tuple[Dimension, ...] = ("industry", "size_band", "region", "product", "source", "segment")

@@ -235,7 +235,8 @@ activities = Table(
     Column("duration_minutes", Float),
     Column("outcome", String(255)),
     *_record_columns(),
-    Index("ix_activities_ws_occurred", "workspace_id", "occurred_at"),
+    # Activity KPIs read the activity_daily rollup; raw activities are read per deal (first touch, counts).
+    Index("ix_activities_ws_deal", "workspace_id", "deal_id", "occurred_at"),
 )
 
 # Per workspace, rep, activity type and day: written by the import in the same transaction as the activities,

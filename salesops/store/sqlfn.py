@@ -29,3 +29,14 @@ def days_between(start: ColumnClause | ColumnElement, end: ColumnClause | Column
     if dialect == "sqlite":
         return func.julianday(end) - func.julianday(start)
     return cast(end, Date) - cast(start, Date)
+
+
+def in_workspace_scan(workspace_column: ColumnElement, workspace_id: int, dialect: str) -> ColumnElement[bool]:
+    """``workspace_id = :id`` that SQLite answers with one sequential table scan instead of through an index.
+
+    A whole-workspace aggregate over columns no index covers runs ~10× faster as a table scan than as an index
+    search plus a row lookup per match, which SQLite (without table statistics) picks. Other dialects: plain equality.
+    """
+    if dialect == "sqlite":
+        return (workspace_column + 0) == workspace_id
+    return workspace_column == workspace_id
