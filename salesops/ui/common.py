@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -94,3 +95,12 @@ def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, fi
         return csv_bytes(data() if callable(data) else data)
 
     st.download_button(label, data=build, file_name=file_name, mime="text/csv", on_click="ignore", key=key)
+
+
+# Enough to stop emphasis, code, links, images and HTML; "." and "-" stay as they are (file names, amounts).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$])")
+
+
+def plain(text: object) -> str:
+    """``text`` (a CRM value, a file name) escaped so Markdown shows it literally: no links, images or markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from salesops.filters import Filters
 from salesops.segments.icp import DIMENSIONS, LOW_CONFIDENCE_BELOW, Dimension, ICPResult, icp, ideal_profile, rep_focus
-from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
 
 DIMENSION_LABELS: dict[str, str] = {
     "industry": "Industry",
@@ -91,7 +91,7 @@ def render(filters: Filters | None = None) -> None:
         return
     st.subheader(t("Ideal customer profile"))
     if profile.statements:
-        st.markdown("\n".join(f"- {text}" for text in profile.statements))
+        st.markdown("\n".join(f"- {plain(text)}" for text in profile.statements))
     if profile.note:
         st.info(profile.note)
     with st.expander(t("Every ranked segment")):

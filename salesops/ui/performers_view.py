@@ -13,7 +13,7 @@ from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
 from salesops.plan.actuals import PlanComparison, latest_plan_vs_actual
 from salesops.segments.figures import money, percent
-from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
 
 FINDINGS_SHOWN = 6
 # Attainment first: ranking by raw revenue mostly sorts reps by the segment they sell to.
@@ -106,10 +106,10 @@ def render(filters: Filters | None = None) -> None:
     st.subheader(t("What sets the top group apart"))
     findings = list(result.findings)
     if findings:
-        st.markdown("\n".join(f"- {text}" for text in findings[:FINDINGS_SHOWN]))
+        st.markdown("\n".join(f"- {plain(text)}" for text in findings[:FINDINGS_SHOWN]))
         if len(findings) > FINDINGS_SHOWN:
             with st.expander(t("All {n} differences", n=len(findings))):
-                st.markdown("\n".join(f"- {text}" for text in findings[FINDINGS_SHOWN:]))
+                st.markdown("\n".join(f"- {plain(text)}" for text in findings[FINDINGS_SHOWN:]))
     else:
         st.info(t("The top and bottom groups differ by less than 20 % on every measure."))
     st.caption(result.note)

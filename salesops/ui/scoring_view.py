@@ -16,7 +16,7 @@ import streamlit as st
 from salesops.filters import Filters
 from salesops.scoring.model import ScoringModel, adjusted_weights, score
 from salesops.scoring.store import feature_frame, load_deals, load_leads, score_workspace, write_scores
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, plain, t, workspace_id
 from salesops.ui.home import freshness
 
 Entity = Literal["leads", "deals"]
@@ -148,7 +148,7 @@ def _results(ws: int, entity: Entity, version_before: int) -> None:
     auc_label = t("Holdout AUC") if model.method == "logistic" else t("AUC (all labelled rows)")
     cols[1].metric(auc_label, "—" if model.auc is None else f"{model.auc:.3f}", help=t("0.5 = chance, 1 = perfect"))
     cols[2].metric(t("Scored"), f"{len(scored):,}")
-    st.markdown("\n".join(f"- {t(line)}" for line in model.explanation))
+    st.markdown("\n".join(f"- {plain(t(line))}" for line in model.explanation))
     st.subheader(t("Adjust the weights"))
     st.caption(
         t(

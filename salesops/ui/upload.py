@@ -14,7 +14,7 @@ from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load,
 from salesops.ingest.presets import get_preset, list_presets, save_preset
 from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
-from salesops.ui.common import t, workspace_id
+from salesops.ui.common import plain, t, workspace_id
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
@@ -216,7 +216,7 @@ def last_results(engine: Engine) -> None:
             t(
                 "**{name}** ({entity}, {source}): {loaded} loaded, {updated} updated, {unchanged} unchanged, "
                 "{rejected} rejected of {read} rows read",
-                name=r["file_name"],
+                name=plain(r["file_name"]),
                 entity=r["entity"],
                 source=r["source_format"],
                 loaded=f"{r['rows_loaded']:,}",
@@ -228,7 +228,7 @@ def last_results(engine: Engine) -> None:
         )
     for r in results:
         for note in r["notes"]:
-            st.warning(f"{r['file_name']}: {note}")
+            st.warning(f"{plain(r['file_name'])}: {note}")
         if r["rows_rejected"]:
             batch_id = r["batch_id"]
             st.download_button(
