@@ -169,7 +169,7 @@ def _saved_plan_section() -> None:
     if found is None:
         st.caption(t("Save a demand plan in step 2 to compare it with bookings here once new data arrives."))
         return
-    title = t("Plan v{version} “{name}” covers {first} to {last}.", version=found.version, name=found.name,
+    title = t("Plan v{version} “{name}” covers {first} to {last}.", version=found.version, name=plain(found.name),
               first=found.first_period, last=found.last_period)  # fmt: skip
     if found.months.empty:
         st.info(t("{title} Plan vs actual appears once deals closed in those months are imported.", title=title))
@@ -225,7 +225,7 @@ def _accuracy(filters: Filters) -> None:
     csv_download(monthly, t("Download the months (CSV)"), "forecast_vs_actual.csv", "accuracy_monthly_download")
     st.caption(result.note)
     for flag in result.flags:
-        st.warning(flag)
+        st.warning(plain(flag))
     if not result.flags:
         st.success(t("No rep is systematically over or under forecast."))
     st.subheader(t("Forecast bias per rep"))
