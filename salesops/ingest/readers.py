@@ -42,6 +42,7 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_ZIP_MEMBERS = 200
 MAX_ZIP_UNCOMPRESSED = 1 << 30  # 1 GB
+MAX_XLSX_RATIO = 100  # real workbooks compress 5-20x; a zip bomb compresses 1000x
 MAX_FOOTER_LINES = 12
 DELIMITERS = (",", ";", "\t", "|")
 STRING = pd.StringDtype("pyarrow")
@@ -177,7 +178,21 @@ def _is_table_member(info: zipfile.ZipInfo) -> bool:
 # -------------------------------------------------------------------------------------------------------- xlsx
 
 
+def _check_workbook_size(data: bytes, name: str) -> None:
+    """Refuse a workbook whose parts would unpack past the ZIP limit or at a bomb-like ratio, before parsing it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # not a ZIP at all: openpyxl gives its own "not a workbook" error below
+    if unpacked > MAX_ZIP_UNCOMPRESSED or unpacked > MAX_XLSX_RATIO * max(len(data), 1 << 20):
+        raise UnreadableFileError(
+            f"{name}: the workbook would unpack to {unpacked / 1e6:,.0f} MB; save the sheet as CSV and upload that"
+        )
+
+
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> SourceTable:
+    _check_workbook_size(data, name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _EXCEL_ERRORS as error:

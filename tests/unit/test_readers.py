@@ -287,6 +287,26 @@ def test_zip_bomb_guards(monkeypatch: pytest.MonkeyPatch) -> None:
         read_tables(big, "big.zip")
 
 
+def test_workbook_bomb_is_refused_before_parsing() -> None:
+    """A small .xlsx whose sheet XML unpacks to 150 MB (1000x) is refused on its declared sizes, in well under 2 s."""
+    book = openpyxl.Workbook()
+    book.active.append(["Deal ID", "Amount"])
+    real = io.BytesIO()
+    book.save(real)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(real) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            payload = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                payload = payload.replace(b"</worksheet>", b"<!--" + b" " * 150_000_000 + b"--></worksheet>")
+            target.writestr(info.filename, payload)
+    assert len(bomb.getvalue()) < 1_000_000
+    started = dt.datetime.now()
+    with pytest.raises(UnreadableFileError, match="would unpack to 150 MB"):
+        read_tables(bomb.getvalue(), "bomb.xlsx")
+    assert (dt.datetime.now() - started).total_seconds() < 2
+
+
 def test_zip_without_tables() -> None:
     with pytest.raises(UnreadableFileError, match="no CSV, TSV or Excel file"):
         read_tables(zip_bytes({"readme.md": b"hello"}), "stuff.zip")
