@@ -159,9 +159,11 @@ def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _forecast_rows(frame: Any) -> list[dict[str, Any]]:
-    """A forecast frame as JSON rows: period ``YYYY-MM``, mean, lower, upper."""
+    """A forecast frame as JSON rows: period ``YYYY-MM`` (a week: its Monday, ``YYYY-MM-DD``), mean, lower, upper."""
+    weekly = str(getattr(frame.index, "freqstr", "") or "").startswith("W")
+    fmt = "%Y-%m-%d" if weekly else "%Y-%m"
     return [
-        {"period": f"{period:%Y-%m}", "mean": float(mean), "lower": float(lower), "upper": float(upper)}
+        {"period": period.strftime(fmt), "mean": float(mean), "lower": float(lower), "upper": float(upper)}
         for period, mean, lower, upper in zip(frame.index, frame["mean"], frame["lower"], frame["upper"], strict=True)
     ]
 
@@ -172,15 +174,21 @@ def _finite(value: Any) -> float | None:
 
 
 def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
-    """Forecast monthly won revenue (or won deals) by close month from the month after the last complete month,
-    with the model chosen by backtest and neutral assumptions; with ``--by`` also reconciled segments."""
+    """Forecast monthly (or weekly) won revenue or won deals by close date from the period after the last complete
+    one, with the model chosen by backtest and neutral assumptions; with ``--by`` also reconciled segments."""
     from salesops.demand.calendar import complete_history, last_data_day
     from salesops.forecast import forecast_hierarchy, forecast_series, monthly_series
+    from salesops.forecast.series import weekly_series
 
+    if args.freq == "week" and args.by:
+        raise CliError("--by works with monthly forecasts only")
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         last_day = last_data_day(conn, workspace_id)
-        total, dropped = complete_history(monthly_series(conn, workspace_id, args.metric), last_day)
+        if args.freq == "week":
+            total, dropped = weekly_series(conn, workspace_id, args.metric, last_day=last_day), ""
+        else:
+            total, dropped = complete_history(monthly_series(conn, workspace_id, args.metric), last_day)
         wide = monthly_series(conn, workspace_id, args.metric, by=args.by) if args.by else None
     if wide is not None:
         wide = wide.reindex(total.index, fill_value=0.0)
@@ -190,6 +198,7 @@ def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
         result = forecast_series(total, args.horizon, args.level)
     payload: dict[str, Any] = {
         "metric": args.metric,
+        "freq": args.freq,
         "level": result.level,
         "model": result.model,
         "method_note": result.method_note,
@@ -260,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forecast", help="statistical forecast of monthly won revenue or deals, with its backtest")
     p.add_argument("--workspace", required=True)
     p.add_argument("--metric", choices=("revenue", "deals"), default="revenue")
-    p.add_argument("--horizon", type=int, default=12, help="months to forecast")
+    p.add_argument("--freq", choices=("month", "week"), default="month", help="forecast per month or per week")
+    p.add_argument("--horizon", type=int, default=12, help="periods (months or weeks) to forecast")
     p.add_argument("--level", type=int, choices=(80, 90, 95), default=90, help="prediction interval in %%")
     p.add_argument(
         "--by", choices=("segment", "product", "region", "team"), help="also forecast and reconcile these groups"

@@ -7,12 +7,14 @@ deals is their count. Months without a win inside the data's span are 0, so the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from salesops.filters import Filters
+from salesops.kpi.outputs import bookings
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped, rep_directory
 from salesops.store.schema import deals
 from salesops.store.sqlfn import month_of
@@ -69,6 +71,32 @@ def monthly_series(
     wide = wide.reindex(index, fill_value=0.0)
     wide.columns = pd.Index([str(c) for c in wide.columns], name=by)
     return wide.astype(float)
+
+
+def weekly_series(
+    conn: Connection,
+    workspace_id: int,
+    metric: Metric,
+    filters: Filters | None = None,
+    last_day: date | None = None,
+) -> pd.Series:
+    """Won revenue (or won deals) per week from Monday, ``freq="W-MON"``, for the weekly forecast.
+
+    Weeks without a win are 0; a last week that ``last_day`` (the newest data) does not reach the Sunday of is
+    dropped, so a part week does not drag the forecast down.
+    """
+    if metric not in ("revenue", "deals"):
+        raise ValueError(f"metric must be 'revenue' or 'deals', not {metric!r}")
+    frame = bookings(conn, workspace_id, filters or NO_FILTERS, "W")
+    if frame.empty:
+        return pd.Series([], index=pd.DatetimeIndex([], freq="W-MON", name="period"), name=metric, dtype=float)
+    values = frame["won_revenue" if metric == "revenue" else "deals_won"].astype(float).to_numpy()
+    index = pd.DatetimeIndex(pd.to_datetime(frame["period"]), name="period")
+    series = pd.Series(values, index=index, name=metric)
+    series = series.reindex(pd.date_range(index.min(), index.max(), freq="W-MON", name="period"), fill_value=0.0)
+    if last_day is not None and len(series) and pd.Timestamp(last_day) < series.index[-1] + pd.Timedelta(days=6):
+        series = series.iloc[:-1]
+    return series
 
 
 def _months(months: pd.Series) -> pd.DatetimeIndex:

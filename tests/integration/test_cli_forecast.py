@@ -79,3 +79,32 @@ def test_forecast_of_an_unknown_workspace_is_a_one_line_error(
     monkeypatch.setenv("DATABASE_URL", sample_db)
     assert main(["forecast", "--workspace", "Nope", "--json"]) == 2
     assert capsys.readouterr().err.startswith("error: no workspace named 'Nope'")
+
+
+def test_weekly_forecast_starts_after_the_last_complete_week(
+    sample_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _forecast(capsys, monkeypatch, sample_db, "--freq", "week", "--horizon", "8")
+    periods = pd.to_datetime([row["period"] for row in out["forecast"]])
+    assert out["freq"] == "week"
+    assert len(periods) == 8
+    assert all(day.weekday() == 0 for day in periods)  # weeks from Monday
+    assert (periods[1:] - periods[:-1]).days.tolist() == [7] * 7
+    deals = pd.read_csv(SAMPLE / "deals.csv")
+    closed = deals["Stage"].str.startswith("Closed")
+    last = max(pd.to_datetime(deals["Created Date"], errors="coerce").max(),
+               pd.to_datetime(deals.loc[closed, "Close Date"], errors="coerce").max())  # fmt: skip
+    this_monday = last - pd.Timedelta(days=last.weekday())
+    complete = last.weekday() == 6  # the data reach the Sunday of their last week
+    assert periods[0] == (this_monday + pd.Timedelta(days=7) if complete else this_monday)
+    assert all(row["lower"] <= row["mean"] <= row["upper"] for row in out["forecast"])
+    assert "Seasonal naive" in out["backtest"]
+
+
+def test_weekly_breakdown_is_refused_with_one_line(
+    sample_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sample_db)
+    capsys.readouterr()
+    assert main(["forecast", "--workspace", "Sample", "--freq", "week", "--by", "segment"]) == 2
+    assert capsys.readouterr().err.strip() == "error: --by works with monthly forecasts only"
