@@ -1,5 +1,8 @@
 """KPI benchmark: every page-1 figure on 1,000,000 deals and 5,000,000 activities, against a DuckDB floor.
 
+The latest figures (schema 0004, SQLite's default page cache) are in benchmarks/README.md; the table below is the
+measurement that motivated schema 0003.
+
 Figures measured 2026-11-28 on the shared 2-core machine (load average 1-4 from other jobs; 1,000,000 deals with
 4,000 owners, 5,000,000 activities by 200 reps), page-1 default filters (all time), median of 5 runs. "before" is
 schema 0002, "after" schema 0003 (covering indexes whose column order lets GROUP BY stream, activity_daily WITHOUT
