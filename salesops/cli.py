@@ -7,6 +7,7 @@ one-line reason on stderr; never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -102,7 +103,7 @@ def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         report = quality_report(conn, workspace_id, args.today or date.today())
-    findings = [{k: v for k, v in f._asdict().items() if k != "base"} for f in report.findings]
+    findings = [{k: v for k, v in dataclasses.asdict(f).items() if k != "base"} for f in report.findings]
     if args.json:
         _print({"score": report.score, "findings": findings}, True)
     else:

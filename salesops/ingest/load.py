@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, and_, delete, func, select, update
+from sqlalchemy import Connection, RowMapping, Table, and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import sqltypes
@@ -83,10 +84,8 @@ def _db_values(frame: pd.DataFrame, table: Table, dialect: str) -> dict[str, np.
                 fmt = "%Y-%m-%d" if not isinstance(col.type, sqltypes.DateTime) else "%Y-%m-%d %H:%M:%S.%f"
                 arr = dt.dt.strftime(fmt).astype(object).to_numpy()
             else:
-                arr = (dt.dt.date if not isinstance(col.type, sqltypes.DateTime) else dt.dt.to_pydatetime()).astype(
-                    object
-                )
-                arr = np.asarray(arr, dtype=object)
+                values = dt.dt.date if not isinstance(col.type, sqltypes.DateTime) else dt.dt.to_pydatetime()
+                arr = np.asarray(values, dtype=object)
             mask = dt.isna().to_numpy()
         elif isinstance(col.type, sqltypes.Boolean):
             b = series.astype("boolean")
@@ -203,7 +202,7 @@ def _rollup_delta(frame: pd.DataFrame, sign: int) -> pd.DataFrame:
             "owner": frame["owner"].astype("string").fillna("") if "owner" in frame else "",
             "type": frame["type"].astype("string"),
             "day": occurred.dt.strftime("%Y-%m-%d"),
-            "minutes": pd.to_numeric(frame.get("duration_minutes"), errors="coerce").fillna(0.0)
+            "minutes": pd.to_numeric(frame["duration_minutes"], errors="coerce").fillna(0.0)
             if "duration_minutes" in frame
             else 0.0,
         }
@@ -280,7 +279,8 @@ def load_batch(
     table = RECORD_TABLES[entity]
     batch_id = int(
         conn.execute(
-            import_batches.insert().values(
+            import_batches.insert()
+            .values(
                 workspace_id=workspace_id,
                 file_name=file_name,
                 sha256=sha256,
@@ -293,7 +293,8 @@ def load_batch(
                 notes=json.dumps(list(notes)),
                 created_at=ws.now(),
             )
-        ).inserted_primary_key[0]
+            .returning(import_batches.c.id)
+        ).scalar_one()
     )
     progress(0.1, translate("Comparing with the records already stored…"))
     columns = [c for c in _data_columns(table) if c in records.columns]
@@ -402,7 +403,7 @@ def _delete_ids(conn: Connection, table: Table, workspace_id: int, ids: pd.Serie
         )
 
 
-def _restore_frame(table: Table, previous: list[dict]) -> pd.DataFrame:
+def _restore_frame(table: Table, previous: list[dict[str, Any]]) -> pd.DataFrame:
     """Rows from history JSON back into typed columns."""
     frame = pd.DataFrame(previous)
     for col in table.columns:
@@ -454,7 +455,7 @@ def undo_batch(conn: Connection, batch_id: int) -> BatchResult:
     restored_ids = [h.record_id for h in history]
     if entity == "activities" and restored_ids:
         cols = [table.c.owner, table.c.type, table.c.occurred_at, table.c.duration_minutes]
-        changed_now = []
+        changed_now: list[RowMapping] = []
         for start in range(0, len(restored_ids), 900):
             changed_now += (
                 conn.execute(

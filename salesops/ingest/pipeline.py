@@ -49,7 +49,7 @@ class Prepared:
         return replace(self, entity=entity, mapping=dict(mapping))
 
 
-def sha256_of(source: bytes | BinaryIO | str | os.PathLike) -> str:
+def sha256_of(source: bytes | BinaryIO | str | os.PathLike[str]) -> str:
     """Hex SHA-256 of a file's bytes, streamed so a 200 MB file is not held twice."""
     digest = hashlib.sha256()
     if isinstance(source, bytes):
@@ -68,7 +68,7 @@ def sha256_of(source: bytes | BinaryIO | str | os.PathLike) -> str:
 
 
 def prepare(
-    source: bytes | BinaryIO | str | os.PathLike,
+    source: bytes | BinaryIO | str | os.PathLike[str],
     file_name: str,
     *,
     entity: str | None = None,
@@ -146,7 +146,7 @@ class Skipped:
 def ingest_paths(
     engine: Engine,
     workspace: str,
-    paths: Sequence[str | os.PathLike],
+    paths: Sequence[str | os.PathLike[str]],
     *,
     entity: str | None = None,
     mapping: dict[str, str] | None = None,

@@ -49,7 +49,8 @@ def save_draft(conn: Connection, workspace_id: int, name: str, assumptions: dict
         latest = conn.execute(select(func.max(plans.c.version)).where(plans.c.workspace_id == workspace_id))
         version = int(latest.scalar() or 0) + 1
         plan_id = conn.execute(
-            insert(plans).values(
+            insert(plans)
+            .values(
                 workspace_id=workspace_id,
                 version=version,
                 name=name,
@@ -57,7 +58,8 @@ def save_draft(conn: Connection, workspace_id: int, name: str, assumptions: dict
                 assumptions=json.dumps(assumptions, default=str, sort_keys=True),
                 created_at=now(),
             )
-        ).inserted_primary_key[0]
+            .returning(plans.c.id)
+        ).scalar_one()
         rows = [{"workspace_id": workspace_id, "plan_id": plan_id, **line} for line in _line_records(lines)]
         if rows:
             conn.execute(insert(plan_lines), rows)

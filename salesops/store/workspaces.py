@@ -34,8 +34,8 @@ def get_or_create(conn: Connection, name: str) -> int:
     found = conn.execute(select(workspaces.c.id).where(workspaces.c.name == name)).scalar()
     if found is not None:
         return int(found)
-    result = conn.execute(workspaces.insert().values(name=name, created_at=now(), data_version=0))
-    return int(result.inserted_primary_key[0])
+    insert = workspaces.insert().values(name=name, created_at=now(), data_version=0).returning(workspaces.c.id)
+    return int(conn.execute(insert).scalar_one())
 
 
 def find(conn: Connection, name: str) -> int | None:
