@@ -14,12 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from salesops.formatting import money_compact as money
+from salesops.formatting import percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi.quality import Finding, QualityReport
 from salesops.performers.compare import PerformerComparison, training_gaps
 from salesops.plan.routing import QUALIFIED_SCORE, RoutingPlan
 from salesops.plan.team import TeamStructure
-from salesops.segments.figures import money, percent
 
 AREAS = ("technology", "sales_process", "people", "communication")
 AREA_LABELS = {
@@ -127,9 +128,10 @@ def technology(inputs: PlanInputs, lang: str = DEFAULT_LANGUAGE) -> list[Recomme
             "technology",
             translate("Close a data gap with {tool}: {fix}", lang, tool=_tool_for(f, lang), fix=translate(f.fix, lang)),
             translate(
-                "{message} (data-quality score {score}/100)",
+                "{message} Affected: {n}. Data-quality score {score}/100.",
                 lang,
                 message=translate(f.message, lang),
+                n=f.count,
                 score=inputs.quality.score,
             ),
             period,

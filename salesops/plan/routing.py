@@ -16,9 +16,10 @@ from typing import Any, Literal
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, func, select
 
+from salesops.formatting import percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
-from salesops.segments.figures import percent, wilson_interval
+from salesops.segments.figures import wilson_interval
 from salesops.segments.icp import UNKNOWN, account_lookup
 from salesops.store.schema import accounts, deals, leads
 

@@ -89,3 +89,58 @@ def new_draft_from(
         plan_id = save_draft(conn, workspace_id, name, assumptions, source.lines, based_on=source.version)
         replace_actions(conn, workspace_id, plan_id, load_actions(conn, workspace_id, source.id))
     return plan_id
+
+
+COMPARE_COLUMNS = ["section", "item", "a", "b", "change", "change_pct"]
+
+
+def _flatten(prefix: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, inner in value.items():
+            out.update(_flatten(f"{prefix}.{key}" if prefix else str(key), inner))
+        return out
+    return {prefix: json.dumps(value, sort_keys=True, default=str) if isinstance(value, list) else value}
+
+
+def _numeric(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _row(section: str, item: str, a: Any, b: Any) -> dict[str, Any]:
+    x, y = _numeric(a), _numeric(b)
+    change = None if x is None or y is None else y - x
+    pct = None if change is None or not x else change / abs(x)
+    return {"section": section, "item": item, "a": a, "b": b, "change": change, "change_pct": pct}
+
+
+def compare_versions(a: Plan, b: Plan, actions_a: pd.DataFrame, actions_b: pd.DataFrame) -> pd.DataFrame:
+    """What changed from version ``a`` to ``b``: assumptions that differ, line totals per kind and metric (and the
+    change, absolute and relative), and the action items added or dropped. COMPARE_COLUMNS."""
+    rows = []
+    flat_a, flat_b = _flatten("", a.assumptions), _flatten("", b.assumptions)
+    for key in sorted(set(flat_a) | set(flat_b)):
+        if flat_a.get(key) != flat_b.get(key):
+            rows.append(_row("assumptions", key, flat_a.get(key), flat_b.get(key)))
+    totals_a = a.lines.groupby(["kind", "metric"])["value"].sum() if len(a.lines) else pd.Series(dtype=float)
+    totals_b = b.lines.groupby(["kind", "metric"])["value"].sum() if len(b.lines) else pd.Series(dtype=float)
+    for key in sorted(set(totals_a.index) | set(totals_b.index)):
+        total_a, total_b = totals_a.get(key), totals_b.get(key)
+        rows.append(_row("totals", " · ".join(key), total_a, total_b))
+    texts_a, texts_b = set(actions_a["action"]), set(actions_b["action"])
+    rows += [_row("actions", text, None, "added") for text in sorted(texts_b - texts_a)]
+    rows += [_row("actions", text, "dropped", None) for text in sorted(texts_a - texts_b)]
+    rows.append(_row("actions", "count", len(actions_a), len(actions_b)))
+    return pd.DataFrame.from_records(rows, columns=COMPARE_COLUMNS)
+
+
+def plan_stamp(conn: Connection, workspace_id: int, plan_id: int) -> str:
+    """A token that changes whenever the plan, its actions or its sign-offs change (a cache key for the page)."""
+    row = conn.execute(
+        select(plans.c.status, plans.c.name, plans.c.assumptions, plans.c.saved_at, plans.c.approved_at).where(
+            plans.c.workspace_id == workspace_id, plans.c.id == plan_id
+        )
+    ).first()
+    actions = load_actions(conn, workspace_id, plan_id)
+    signed = len(signoffs(conn, workspace_id, plan_id))
+    return str(hash((tuple(row or ()), actions.to_json(date_format="iso"), signed)))
