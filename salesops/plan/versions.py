@@ -7,6 +7,7 @@ A new draft copies a version's assumptions, lines and action items and records w
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -143,4 +144,5 @@ def plan_stamp(conn: Connection, workspace_id: int, plan_id: int) -> str:
     ).first()
     actions = load_actions(conn, workspace_id, plan_id)
     signed = len(signoffs(conn, workspace_id, plan_id))
-    return str(hash((tuple(row or ()), actions.to_json(date_format="iso"), signed)))
+    token = repr((tuple(row or ()), actions.to_json(date_format="iso"), signed))
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
