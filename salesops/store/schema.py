@@ -123,6 +123,15 @@ mapping_presets = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
+# The order of a workspace's open deal stages as the user set it in the mapping editor (salesops.kpi.stages).
+stage_orders = Table(
+    "stage_orders",
+    metadata,
+    _ws(primary_key=True),
+    Column("stage", String(255), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
 reps = Table(
     "reps",
     metadata,

@@ -16,6 +16,7 @@ from salesops.ingest.presets import get_preset, list_presets, save_preset
 from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
+from salesops.ui.stage_order import stage_order_editor
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
@@ -135,10 +136,13 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
                 list_presets_cached.clear()
                 st.success(t("Saved preset {name}.", name=name))
         try:
-            _summary(check(chosen), chosen)
+            validated = check(chosen)
         except (ValueError, UnreadableFileError) as exc:
             st.error(str(exc))
             return None
+        _summary(validated, chosen)
+        if entity == "deals":
+            stage_order_editor(validated, key)
         return chosen
 
 

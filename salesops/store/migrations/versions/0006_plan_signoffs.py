@@ -1,15 +1,15 @@
 """Step 4: plan sign-offs (who, role, when, comment), when a draft was frozen and what it started from, and
 which leads were already posted to the chat webhook.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
