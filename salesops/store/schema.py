@@ -343,4 +343,3 @@ RECORD_TABLES: dict[str, Table] = {
     "deals": deals,
     "activities": activities,
 }
-ENTITIES: tuple[str, ...] = tuple(RECORD_TABLES)
