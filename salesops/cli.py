@@ -153,10 +153,11 @@ def cmd_batches(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
-    """Undo one import batch."""
+    """Undo one import batch of the workspace (another workspace's batch is refused and named)."""
+    workspace_id = _workspace_id(engine, args.workspace)
     try:
         with engine.begin() as conn:
-            result = undo_batch(conn, args.batch_id)
+            result = undo_batch(conn, workspace_id, args.batch_id)
     except UndoError as exc:
         raise CliError(str(exc)) from exc
     _print({"undone": result.batch_id, "file_name": result.file_name, "entity": result.entity}, args.json)
@@ -266,8 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batches)
 
-    p = sub.add_parser("undo", help="undo an import batch")
+    p = sub.add_parser("undo", help="undo an import batch of a workspace")
     p.add_argument("batch_id", type=int)
+    p.add_argument("--workspace", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_undo)
 
@@ -282,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)
+
+    from salesops.cli_plan import register as register_plan  # the plan export lives in its own module
+
+    register_plan(sub)
     return parser
 
 

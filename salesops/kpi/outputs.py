@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Date, and_, case, func, literal, select
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.filters import Filters
-from salesops.ingest.fields import ACTIVITY_TYPES
+from salesops.ingest.fields import ACTIVITY_TYPES, CLOSED_STATUSES
 from salesops.kpi import definitions as d
 from salesops.kpi.definitions import previous_period
 from salesops.kpi.inputs import activity_totals
@@ -30,7 +30,6 @@ from salesops.store.schema import deals
 from salesops.store.sqlfn import day_of, days_between, month_of
 
 GroupBy = Literal["rep", "team", "month", "segment", "source", "product", "region"]
-CLOSED = ("won", "lost")
 DEAL_ONLY_GROUPS = ("segment", "source", "product")
 
 
@@ -109,7 +108,11 @@ def _count_and_amount(c: ReadOnlyColumnCollection) -> list:
 def resolve_period(conn: Connection, workspace_id: int, filters: Filters) -> tuple[date | None, date | None]:
     """The period's start and end, taking a missing bound from the first/last close date of closed deals."""
     start, end = filters.start, filters.end
-    conditions = [*deal_conditions(workspace_id, filters), deals.c.status.in_(CLOSED), deals.c.close_date.is_not(None)]
+    conditions = [
+        *deal_conditions(workspace_id, filters),
+        deals.c.status.in_(CLOSED_STATUSES),
+        deals.c.close_date.is_not(None),
+    ]
     if start is None:
         start = conn.execute(
             select(deals.c.close_date).where(*conditions).order_by(deals.c.close_date).limit(1)
@@ -167,7 +170,7 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
     rows = select(*grouping.columns(deals.c.close_date), *keys, deals.c.status, deals.c.amount).where(
         *deal_conditions(workspace_id, replace(filters, start=scan_start), deals.c.close_date)
     )
-    rows = rows.where(deals.c.status.in_(CLOSED))
+    rows = rows.where(deals.c.status.in_(CLOSED_STATUSES))
     names = [*grouping.names(), *(key.name for key in keys), "status"]
     for row in conn.execute(grouped(rows, names, _count_and_amount)):
         key, n, amount = grouping.key(row), int(row.n), float(row.amount)
@@ -415,7 +418,7 @@ def leaderboard(conn: Connection, workspace_id: int, filters: Filters = NO_FILTE
     """
     start, end = resolve_period(conn, workspace_id, filters)
     rows = select(OWNER_KEY, deals.c.status, deals.c.amount).where(
-        *deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED)
+        *deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED_STATUSES)
     )
 
     def measures(c: ReadOnlyColumnCollection) -> list:

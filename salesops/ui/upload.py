@@ -288,7 +288,7 @@ def history_section(engine: Engine, workspace_id: int) -> None:
     if cols[1].button(t("Undo"), key="data_undo"):
         try:
             with engine.begin() as conn:
-                undo_batch(conn, int(batch_id))
+                undo_batch(conn, workspace_id, int(batch_id))
             st.session_state.pop(_RESULTS_KEY, None)
             st.cache_data.clear()
             st.toast(t("Batch {id} undone.", id=batch_id))

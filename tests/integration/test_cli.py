@@ -87,10 +87,10 @@ def test_reimport_is_idempotent_and_undo_restores(db: Path, datasets: Path, caps
     code, batches, _ = _run(capsys, "batches", "--workspace", "Z", "--json")
     assert [b["status"] for b in batches] == ["loaded", "loaded"]  # type: ignore[union-attr]
     for batch in batches:  # newest first
-        assert _run(capsys, "undo", str(batch["id"]))[0] == 0  # type: ignore[index]
+        assert _run(capsys, "undo", str(batch["id"]), "--workspace", "Z")[0] == 0  # type: ignore[index]
     code, spaces, _ = _run(capsys, "workspaces", "--json")
     assert spaces[0]["deals"] == 0  # type: ignore[index]
-    code, _, err = _run(capsys, "undo", str(batches[0]["id"]))  # type: ignore[index]
+    code, _, err = _run(capsys, "undo", str(batches[0]["id"]), "--workspace", "Z")  # type: ignore[index]
     assert code == 2
     assert "already undone" in err
 
