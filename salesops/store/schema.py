@@ -36,7 +36,7 @@ metadata = MetaData(
 )
 
 
-def _ws(*, primary_key: bool = False) -> Column[Any]:
+def _ws(*, primary_key: bool = False) -> Column[int]:
     """The workspace key every table carries (part of the primary key on record tables)."""
     return Column(
         "workspace_id",

@@ -9,23 +9,26 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, cast, func
+from sqlalchemy.sql.elements import ColumnClause
 
 
-def month_of(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
+def month_of(column: ColumnClause[Any] | ColumnElement[Any], dialect: str) -> ColumnElement[str]:
     """``YYYY-MM`` of a date or datetime column."""
     if dialect == "sqlite":
         return func.substr(column, 1, 7)
     return func.to_char(column, "YYYY-MM")
 
 
-def day_of(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+def day_of(column: ColumnClause[Any] | ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     """The calendar day of a date or datetime column (text ``YYYY-MM-DD`` on SQLite, ``date`` on PostgreSQL)."""
     if dialect == "sqlite":
         return func.substr(column, 1, 10)
     return cast(column, Date)
 
 
-def days_between(start: ColumnElement[Any], end: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+def days_between(
+    start: ColumnClause[Any] | ColumnElement[Any], end: ColumnClause[Any] | ColumnElement[Any], dialect: str
+) -> ColumnElement[Any]:
     """Whole days from ``start`` to ``end`` (dates)."""
     if dialect == "sqlite":
         return func.julianday(end) - func.julianday(start)
