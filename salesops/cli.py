@@ -69,9 +69,10 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
         preset = builtin_preset(args.mapping)
         if preset is None:
             with engine.connect() as conn:
-                preset = get_preset(conn, args.mapping)
+                found = ws.find(conn, args.workspace)
+                preset = None if found is None else get_preset(conn, found, args.mapping)
         if preset is None:
-            raise CliError(f"no mapping preset named {args.mapping!r}")
+            raise CliError(f"no mapping preset named {args.mapping!r} in workspace {args.workspace!r}")
         entity, mapping = entity or preset[0], preset[1]
     results = ingest_paths(engine, args.workspace, args.paths, entity=entity, mapping=mapping)
     _print([r.as_dict() for r in results], args.json)
