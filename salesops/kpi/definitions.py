@@ -1,4 +1,4 @@
-"""The KPI formulas of DESIGN.md "Definitions", in one place: pure functions over figures the SQL queries return.
+"""The KPI formulas of docs/architecture.md "Definitions", in one place: pure functions over what SQL returns.
 
 Every function returns None rather than dividing by zero or inventing a value, so the UI shows "n/a" honestly.
 """

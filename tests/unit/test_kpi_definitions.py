@@ -1,4 +1,4 @@
-"""The KPI formulas of DESIGN.md on hand-computed figures."""
+"""The KPI formulas of docs/architecture.md "Definitions" on hand-computed figures."""
 
 from __future__ import annotations
 
