@@ -345,3 +345,21 @@ def column_kind(name: str) -> Kind:
 def labelled(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """``frame`` with its columns renamed to words for display (values untouched; downloads keep raw names)."""
     return frame.rename(columns={name: column_label(str(name), lang) for name in frame.columns})
+
+
+_SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def parse_money(text: str) -> float | None:
+    """An amount typed as people write it: "13300000", "$13,300,000", "13.3M", "250k"; None when it is not one."""
+    cleaned = text.strip().lower().replace(",", "").replace(" ", "")
+    for symbol in sorted((s.strip().lower() for s in CURRENCY_SYMBOLS.values()), key=len, reverse=True):
+        cleaned = cleaned.removeprefix(symbol)
+    scale = _SUFFIXES.get(cleaned[-1:], 1.0)
+    if scale != 1.0:
+        cleaned = cleaned[:-1]
+    try:
+        value = float(cleaned) * scale
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

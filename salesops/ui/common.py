@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from salesops import demo
 from salesops.export.safe import csv_bytes
-from salesops.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from salesops.i18n import DEFAULT_LANGUAGE, offered_languages, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 
@@ -78,14 +78,16 @@ def workspace_sidebar() -> None:
                 with engine().begin() as conn:
                     st.session_state[WORKSPACE_KEY] = ws.get_or_create(conn, name)
                 st.rerun()
-        langs = list(LANGUAGES)
-        st.selectbox(
-            t("Language"),
-            langs,
-            index=langs.index(st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)),
-            format_func=LANGUAGES.__getitem__,
-            key=LANGUAGE_KEY,
-        )
+        _language_choice()
+
+
+def _language_choice() -> None:
+    """The language picker, listing only languages with a complete catalog (none to pick: no picker)."""
+    offered = offered_languages()
+    if st.session_state.get(LANGUAGE_KEY) not in offered:
+        st.session_state[LANGUAGE_KEY] = DEFAULT_LANGUAGE
+    if len(offered) > 1:
+        st.selectbox(t("Language"), list(offered), format_func=offered.__getitem__, key=LANGUAGE_KEY)
 
 
 def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, file_name: str, key: str) -> None:

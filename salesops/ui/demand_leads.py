@@ -11,7 +11,7 @@ import streamlit as st
 
 from salesops.demand import LeadDemand, leads_needed_frame
 from salesops.demand.leads import LeadHistory, lead_history, project_leads
-from salesops.segments.figures import money, percent
+from salesops.formatting import money_compact, percent
 from salesops.store.workspaces import describe
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
@@ -64,7 +64,9 @@ def render(outcome: DemandForecast) -> None:
         return
     delivered = replace(demand, qualified_monthly=demand.qualified_monthly * (1 + change / 100))
     cols = st.columns(4)
-    cols[0].metric(t("Revenue from leads, next {h} months", h=s.horizon), money(float(demand.frame["revenue"].sum())))
+    cols[0].metric(
+        t("Revenue from leads, next {h} months", h=s.horizon), money_compact(float(demand.frame["revenue"].sum()))
+    )
     cols[1].metric(t("Qualified leads expected per month"), f"{delivered.qualified_monthly:,.0f}")
     cols[2].metric(t("Qualified lead → won deal"), percent(demand.qualified_conversion))
     agreement = None

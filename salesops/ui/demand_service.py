@@ -9,7 +9,7 @@ import streamlit as st
 from salesops.demand import ServiceHours, service_demand, tier_customers, tier_shares
 from salesops.demand.service import ENTERPRISE, ENTRY
 from salesops.forecast import apply_assumptions
-from salesops.segments.figures import percent
+from salesops.formatting import percent
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast, fitted
 

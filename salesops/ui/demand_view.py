@@ -13,10 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from salesops import formatting as fmt
 from salesops.demand.calendar import complete_history, last_data_day
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
-from salesops.segments.figures import money
+from salesops.formatting import money_compact
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_controls import DemandSettings
 
@@ -76,7 +77,7 @@ def split_by_shares(total: pd.DataFrame, groups: dict[str, pd.DataFrame]) -> pd.
 
 
 def _amount(value: float, metric: str) -> str:
-    return money(value) if metric == "revenue" else t("{n} deals", n=f"{value:,.0f}")
+    return money_compact(value) if metric == "revenue" else t("{n} deals", n=f"{value:,.0f}")
 
 
 def compute(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
@@ -171,13 +172,20 @@ def _totals(outcome: DemandForecast) -> None:
     if s.metric == "revenue" and s.target > 0:
         gap = total - s.target
         cols[4].metric(
-            t("vs revenue target {target}", target=money(s.target)),
-            f"{total / s.target * 100:.0f} %",
-            delta=t("{gap} {word}", gap=money(abs(gap)), word=t("above") if gap >= 0 else t("short")),
+            t("Target, {h} months", h=s.horizon),
+            fmt.percent(total / s.target),
+            delta=t("{gap} {word}", gap=fmt.money_compact(abs(gap)), word=t("above") if gap >= 0 else t("short")),
             delta_color="normal" if gap >= 0 else "inverse",
+            help=t(
+                "Forecast total against the target for the same {h} months: {target} (the 12-month target "
+                "{yearly} scaled to the horizon).",
+                h=s.horizon,
+                target=fmt.money(s.target),
+                yearly=fmt.money(s.target * 12 / s.horizon),
+            ),
         )
     else:
-        cols[4].metric(t("vs revenue target"), "—", help=t("Set a revenue target and forecast revenue to compare."))
+        cols[4].metric(t("Target"), fmt.MISSING, help=t("Set a revenue target and forecast revenue to compare."))
 
 
 def forecast_table(outcome: DemandForecast) -> pd.DataFrame:

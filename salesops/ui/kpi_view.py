@@ -14,12 +14,13 @@ import streamlit as st
 
 from salesops import kpi
 from salesops.filters import Filters
+from salesops.formatting import money_compact, percent
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
 from salesops.kpi.missing import costs_in_store
-from salesops.segments.figures import money, percent
 from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
+from salesops.ui.inputs import money_input
 
 TOP_REPS = 25  # bars shown in per-rep charts; the CSV holds every rep
 FREQ_LABELS = {"D": "Daily", "W": "Weekly", "M": "Monthly"}
@@ -111,7 +112,7 @@ def _count(value: float | None) -> str:
 
 
 def _money(value: float | None) -> str:
-    return "n/a" if value is None else money(value)
+    return "n/a" if value is None else money_compact(value)
 
 
 def _percent(value: float | None) -> str:
@@ -189,7 +190,7 @@ def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
     velocity = now["velocity"]
     row[3].metric(
         t("Velocity"),
-        "n/a" if velocity is None else t("{amount}/day", amount=money(velocity)),
+        "n/a" if velocity is None else t("{amount}/day", amount=money_compact(velocity)),
         _relative(velocity, was("velocity")),
         help=t("Open deals × win rate × average deal size / median cycle days."),
         border=True,
@@ -237,7 +238,7 @@ def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
     title = t(
         "Bookings per {unit}: {total} won in {n} deals",
         unit=t(PERIOD_WORDS[freq]),
-        total=money(total),
+        total=money_compact(total),
         n=f"{won:,}",
     )
     fig = px.bar(
@@ -291,7 +292,9 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
         st.info(t("No deals closed in the period for these filters, so there is no leaderboard yet."))
         return
     reps = t("1 rep") if len(frame) == 1 else t("{n} reps", n=f"{len(frame):,}")
-    title = t("Won revenue by rep: {reps}, {total} in total", reps=reps, total=money(frame["won_revenue"].sum()))
+    title = t(
+        "Won revenue by rep: {reps}, {total} in total", reps=reps, total=money_compact(frame["won_revenue"].sum())
+    )
     top = frame.head(TOP_REPS).assign(
         win=[_percent(v) for v in frame["win_rate"].head(TOP_REPS)],
         attainment=[_percent(None if pd.isna(v) else v) for v in frame["quota_attainment"].head(TOP_REPS)],
@@ -467,14 +470,10 @@ def render(filters: Filters) -> None:
         )
     else:
         _period_caption(now, before)
-        target = st.number_input(
+        target = money_input(
             t("Revenue target for the period"),
-            min_value=0.0,
-            value=0.0,
-            step=10_000.0,
-            format="%.0f",
-            key="kpi_target",
-            help=t("Used for pipeline coverage; 0 means no target."),
+            "kpi_target",
+            help=t("Used for pipeline coverage; $0 means no target. Type 2.5M, 250k or 2,500,000."),
         )
         _output_tiles(now, before, target or None)
         _growth_tiles(now)

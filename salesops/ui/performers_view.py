@@ -9,10 +9,10 @@ import streamlit as st
 
 from salesops.accuracy.forecast import AccuracyResult, forecast_vs_actual
 from salesops.filters import Filters
+from salesops.formatting import money_compact, percent
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
 from salesops.plan.actuals import PlanComparison, latest_plan_vs_actual
-from salesops.segments.figures import money, percent
 from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
 
 FINDINGS_SHOWN = 6
@@ -42,7 +42,7 @@ def _formatted(value: object, kind: str) -> str:
     if kind in ("share", "rate"):
         return percent(number)
     if kind == "money":
-        return money(number)
+        return money_compact(number)
     return f"{number:,.0f}" if abs(number) >= 100 else f"{number:.1f}"
 
 
@@ -214,8 +214,8 @@ def _accuracy(filters: Filters) -> None:
     monthly = result.monthly
     forecast, actual = float(monthly["forecast"].sum()), float(monthly["actual"].sum())
     cols = st.columns(3)
-    cols[0].metric(t("Forecast"), money(forecast))
-    cols[1].metric(t("Actual (won)"), money(actual))
+    cols[0].metric(t("Forecast"), money_compact(forecast))
+    cols[1].metric(t("Actual (won)"), money_compact(actual))
     cols[2].metric(
         t("Forecast error"),
         f"{(forecast - actual) / actual * 100:+.0f} %" if actual else "—",

@@ -181,7 +181,7 @@ def test_lead_agreement_follows_target_and_lead_volume(app: AppTest) -> None:
 
     needed, delivered = read(label), read(expected)
     assert needed > 0
-    app.number_input(key="demand_target").set_value(2 * app.number_input(key="demand_target").value).run()
+    app.text_input(key="demand_target_text").input(str(2 * app.session_state["demand_target"])).run()
     assert read(label) == pytest.approx(2 * needed, rel=0.01), "twice the target needs twice the leads"
     app.slider(key="demand_lead_volume").set_value(50).run()
     assert read(expected) == pytest.approx(1.5 * delivered, rel=0.01)
@@ -234,3 +234,15 @@ def test_save_draft_stores_the_plan_and_shows_its_version(app: AppTest) -> None:
     assert total["value"].sum() == pytest.approx(_trace(app, "Forecast").sum(), rel=1e-9)
     segments = lines[(lines["kind"] == "demand") & (lines["segment"] != "")]
     assert segments["value"].sum() == pytest.approx(total["value"].sum(), rel=1e-9)
+
+
+def test_target_follows_the_horizon(app: AppTest) -> None:
+    _open(app)
+    yearly = app.session_state["demand_target"]
+    assert yearly > 0
+    app.slider(key="demand_horizon").set_value(18).run()
+    tile = next(m for m in app.metric if m.label.startswith("Target, 18 months"))
+    total = next(m for m in app.metric if m.label.startswith("Forecast total"))
+    assert "$" in tile.label or "$" in (tile.help or "")
+    assert not app.exception
+    assert total.value.startswith("$")

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from salesops.formatting import money_compact
 from salesops.ingest.pipeline import ingest_paths
-from salesops.segments.figures import money
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 from tests.conftest import SAMPLE
@@ -62,7 +62,7 @@ def _workspace(name: str, files: list[str]) -> int:
 def test_tiles_show_demo_figures_with_change_and_growth(app: AppTest) -> None:
     metrics = _metrics(_page(app))
     won = _won_deals()
-    assert metrics["Won revenue"] == money(won["Amount"].sum())  # all time: every won deal
+    assert metrics["Won revenue"] == money_compact(won["Amount"].sum())  # all time: every won deal
     assert metrics["Deals won"] == f"{len(won):,}"
     assert metrics["Win rate"].endswith(" %")
     for label in ("Average deal size", "Median cycle (days)", "Open pipeline", "Weighted pipeline", "Velocity"):
@@ -89,7 +89,7 @@ def test_one_rep_in_sidebar_changes_won_revenue_and_leaderboard(app: AppTest) ->
     hers = _won_deals("Priya Raman")
     after = _metrics(app)["Won revenue"]
     assert after != before
-    assert after == money(hers["Amount"].sum())
+    assert after == money_compact(hers["Amount"].sum())
     assert f"Won revenue by rep: 1 rep, {after} in total" in _captions(app)
     assert "Activities per rep: 1 rep" in _captions(app)
 
@@ -108,13 +108,14 @@ def test_period_without_deals_explains_and_does_not_fail(app: AppTest) -> None:
 
 def test_target_gives_pipeline_coverage(app: AppTest) -> None:
     _page(app)
-    app.number_input(key="kpi_target").set_value(40_000_000).run()
+    app.text_input(key="kpi_target_text").input("40M").run()
+    assert app.text_input(key="kpi_target_text").value == "$40,000,000"  # shown back as money
     assert not app.exception
     coverage = _metrics(app)["Pipeline coverage"]
     assert coverage.endswith("×")
     # weighted pipeline / (target - won revenue), with the tiles' own rounding
     assert 0.3 < float(coverage.rstrip("×")) < 2.0
-    app.number_input(key="kpi_target").set_value(1_000).run()
+    app.text_input(key="kpi_target_text").input("1,000").run()
     assert _metrics(app)["Pipeline coverage"] == "Target met"
 
 
@@ -148,7 +149,7 @@ def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
     now = won.loc[(closed >= "2026-04-01") & (closed <= "2026-06-30"), "Amount"].sum()
     before = won.loc[(closed >= "2026-01-01") & (closed <= "2026-03-31"), "Amount"].sum()
     tile = {m.label: m for m in app.metric}["Won revenue"]
-    assert tile.value == money(now)
+    assert tile.value == money_compact(now)
     assert tile.delta == f"{(now / before - 1) * 100:+.0f} %"
     assert "changes compare with 2026-01-01 to 2026-03-31" in _captions(app)
 

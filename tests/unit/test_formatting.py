@@ -107,3 +107,28 @@ def test_labelled_renames_headers_and_keeps_values() -> None:
     assert list(shown.columns) == ["Rep", "Won revenue", "X y"]
     assert shown["Won revenue"].iloc[0] == 1500.0
     assert list(frame.columns) == ["rep", "won_revenue", "x_y"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13300000", 13_300_000),
+        ("$13,300,000", 13_300_000),
+        ("13.3M", 13_300_000),
+        (" 250k ", 250_000),
+        ("$1.2b", 1_200_000_000),
+        ("€1 500", 1_500),
+        ("0", 0),
+        ("", None),
+        ("thirteen", None),
+        ("inf", None),
+    ],
+)
+def test_parse_money_reads_what_people_type(text: str, expected: float | None) -> None:
+    parsed = fmt.parse_money(text)
+    assert parsed == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_parse_money_reads_back_what_money_writes() -> None:
+    for value in (0, 850, 13_300_000, 1_234_567):
+        assert fmt.parse_money(fmt.money(value)) == value
