@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from salesops.filters import Filters
 from salesops.ingest import batches as batch_history
+from salesops.ingest.builtin_presets import builtin_preset
 from salesops.ingest.load import BatchResult, UndoError, undo_batch
 from salesops.ingest.pipeline import Skipped, ingest_paths
 from salesops.ingest.presets import get_preset
@@ -64,8 +65,10 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     entity = None if args.entity == "auto" else args.entity
     mapping = None
     if args.mapping:
-        with engine.connect() as conn:
-            preset = get_preset(conn, args.mapping)
+        preset = builtin_preset(args.mapping)
+        if preset is None:
+            with engine.connect() as conn:
+                preset = get_preset(conn, args.mapping)
         if preset is None:
             raise CliError(f"no mapping preset named {args.mapping!r}")
         entity, mapping = entity or preset[0], preset[1]
@@ -226,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--entity", choices=ENTITY_CHOICES, default="auto")
     p.add_argument("--workspace", default="Default")
-    p.add_argument("--mapping", help="name of a saved mapping preset")
+    p.add_argument("--mapping", help="name of a saved or built-in mapping preset")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ingest)
 

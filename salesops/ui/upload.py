@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from salesops.export.safe import csv_bytes
 from salesops.ingest import batches as batch_history
+from salesops.ingest.builtin_presets import builtin_names, builtin_preset
 from salesops.ingest.fields import ENTITIES, FIELDS
 from salesops.ingest.load import BatchResult, UndoError, undo_batch
 from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load, prepare
@@ -114,12 +115,14 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         if not entity:
             st.info(t("Not recognised as a CRM entity: choose what it holds, or it is skipped."))
             return None
-        presets = list_presets_cached()
-        preset = st.selectbox(t("Apply a saved mapping"), ["", *presets], key=f"{key}_preset") if presets else ""
+        presets = [*builtin_names(), *list_presets_cached()]
+        preset = st.selectbox(t("Apply a saved or built-in mapping"), ["", *presets], key=f"{key}_preset")
         chosen = prepared.with_choice(entity) if entity != prepared.entity else prepared
         if preset:
-            with shared_engine().connect() as conn:
-                found = get_preset(conn, preset)
+            found = builtin_preset(preset)
+            if found is None:
+                with shared_engine().connect() as conn:
+                    found = get_preset(conn, preset)
             if found:
                 chosen = chosen.with_choice(found[0], found[1])
         mapping = _mapping_editor(chosen, key=f"{key}_mapping_{entity}_{preset}")
