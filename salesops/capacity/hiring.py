@@ -5,9 +5,14 @@ such hire adds ``curve[r, k][m − h]`` of resource ``k`` in month ``m ≥ h`` (
 then the role's ramp and attrition) and costs ``monthly cost × months on payroll inside the horizon``. Solved
 lexicographically with ``scipy.optimize.milp`` (HiGHS):
 
-1. cover as much as possible: minimise Σ shortfall ÷ demand over every resource and month (uncloseable gaps,
-   e.g. before any hire could join, or beyond a headcount/budget cap, stay as shortfall);
-2. at that coverage, minimise the cost of the hires.
+1. protect as much revenue as possible: minimise the revenue at risk, Σ_m revenue_m × z_m with z_m ≥ shortfall ÷
+   demand of every resource in month m (a deal needs every resource, so the scarcest one caps the month); gaps no
+   hire can close (before anyone could join, a vendor limit, a headcount/budget cap) stay as shortfall, and a hire
+   that another, harder-binding resource would waste is not made;
+2. at that revenue at risk, minimise the cost of the hires.
+
+With a value per dollar of protected revenue (e.g. the gross margin), one programme instead minimises cost minus
+the value it protects, so a hire is made only where it pays for itself.
 
 Pinned hires are lower bounds on ``x``; caps are Σ x ≤ headcount cap and Σ cost × x ≤ budget (raised to what the
 pinned hires already take, and the note says so). :func:`greedy_hires` is the month-by-month rule a planner would
@@ -17,6 +22,7 @@ use by hand; the page shows how much the optimiser saves against it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -25,6 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from salesops.capacity.gap import TOLERANCE, Resource
 
+COST_GAP = 1e-4  # the plan's cost is within 0.01 % of the cheapest possible (HiGHS's relative MIP gap)
 HIRE_COLUMNS = ("role", "label", "month", "count", "pinned", "monthly_cost", "total_cost")
 
 
@@ -83,49 +90,89 @@ def _plan(roles: list[Role], counts: np.ndarray, pinned: np.ndarray, horizon: in
     return HiringPlan(hires, added_capacity(roles, counts, horizon), cost, note)
 
 
+@dataclass(frozen=True)
+class _Programme:
+    """The integer programme's pieces: x (roles x months), then one shortfall s per (resource, month) with a need,
+    then z per month = the largest shortfall share of that month (what caps its deliverable revenue)."""
+
+    a: np.ndarray  # rows: needs; columns: x
+    need: np.ndarray
+    share: np.ndarray  # 1 / demand of each need row
+    month: np.ndarray  # plan month of each need row
+
+
+def _programme(resources: list[Resource], roles: list[Role], horizon: int) -> _Programme | None:
+    blocks, needs, shares, months = [], [], [], []
+    for res in resources:
+        demand = np.asarray(res.demand, float)
+        need = demand - np.asarray(res.capacity, float)
+        rows = np.flatnonzero(need > TOLERANCE * np.maximum(demand, 1.0))
+        if not len(rows):
+            continue
+        matrix = np.hstack([_toeplitz(role.curves.get(res.key, np.zeros(horizon)), horizon) for role in roles])
+        blocks.append(matrix[rows])
+        needs.append(need[rows])
+        shares.append(1.0 / np.maximum(demand[rows], 1e-9))
+        months.append(rows)
+    if not blocks:
+        return None
+    return _Programme(np.vstack(blocks), np.concatenate(needs), np.concatenate(shares), np.concatenate(months))
+
+
 def optimise_hires(
     resources: list[Resource],
     roles: list[Role],
+    revenue: np.ndarray,
     pinned: np.ndarray | None = None,
     *,
     headcount_cap: int | None = None,
     budget_cap: float | None = None,
+    revenue_value: float | None = None,
 ) -> HiringPlan:
-    """The cheapest hires that close every gap they can (module docstring); ``pinned`` is roles x months."""
-    horizon = len(resources[0].demand) if resources else 0
+    """The cheapest hires that protect every bit of ``revenue`` they can (module docstring); ``pinned`` is roles x
+    months. With ``revenue_value`` (e.g. a gross margin of 0.6), one programme instead minimises cost minus the
+    value of the revenue protected, so a hire is made only where it pays for itself."""
+    horizon = len(revenue)
     pinned = np.zeros((len(roles), horizon)) if pinned is None else np.asarray(pinned, dtype=float)
     costs = np.array([[role.hire_cost(h, horizon) for h in range(horizon)] for role in roles]).reshape(-1)
     note, headcount_cap, budget_cap = _caps(pinned, costs, headcount_cap, budget_cap)
-    blocks, needs, weights = [], [], []
-    for res in resources:
-        need = np.asarray(res.demand, float) - np.asarray(res.capacity, float)
-        months = np.flatnonzero(need > TOLERANCE * np.maximum(np.asarray(res.demand, float), 1.0))
-        if not len(months):
-            continue
-        row = np.hstack([_toeplitz(role.curves.get(res.key, np.zeros(horizon)), horizon) for role in roles])
-        blocks.append(row[months] if len(roles) else np.zeros((len(months), 0)))
-        needs.append(need[months])
-        weights.append(1.0 / np.maximum(np.asarray(res.demand, float)[months], 1e-9))
-    if not blocks or not len(roles):
+    prog = _programme(resources, roles, horizon) if roles else None
+    if prog is None:
         return _plan(roles, pinned, pinned, horizon, note)
-    a_x, need, weight = np.vstack(blocks), np.concatenate(needs), np.concatenate(weights)
-    n_x, n_s = a_x.shape[1], len(need)
-    upper = _upper_bounds(a_x, need, pinned.reshape(-1), headcount_cap)
-    bounds = Bounds(np.concatenate([pinned.reshape(-1), np.zeros(n_s)]), np.concatenate([upper, np.full(n_s, np.inf)]))
-    cover = LinearConstraint(np.hstack([a_x, np.eye(n_s)]), need, np.inf)
-    caps = _cap_constraints(costs, n_s, headcount_cap, budget_cap)
-    integrality = np.concatenate([np.ones(n_x), np.zeros(n_s)])
-    options = {"time_limit": 20.0, "mip_rel_gap": 1e-9}
-    first = milp(np.concatenate([np.zeros(n_x), weight]), integrality=integrality, bounds=bounds,
-                 constraints=[cover, *caps], options=options)  # fmt: skip
-    if first.x is None:
-        return _plan(roles, pinned, pinned, horizon, note + " The optimiser found no plan; showing pinned hires only.")
-    covered = LinearConstraint(np.concatenate([np.zeros(n_x), weight])[None, :], -np.inf, first.fun + 1e-7)
-    second = milp(np.concatenate([costs, np.zeros(n_s)]), integrality=integrality, bounds=bounds,
-                  constraints=[cover, covered, *caps], options=options)  # fmt: skip
-    solution = second.x if second.x is not None else first.x
-    counts = np.round(solution[:n_x]).reshape(len(roles), horizon)
-    return _plan(roles, counts, pinned, horizon, note)
+    n_x, n_s = prog.a.shape[1], len(prog.need)
+    n = n_x + n_s + horizon
+    cover = LinearConstraint(np.hstack([prog.a, np.eye(n_s), np.zeros((n_s, horizon))]), prog.need, np.inf)
+    largest = np.hstack([np.zeros((n_s, n_x)), np.diag(prog.share), -np.eye(horizon)[prog.month]])
+    constraints = [
+        cover,
+        LinearConstraint(largest, -np.inf, 0.0),
+        *_cap_constraints(costs, n, headcount_cap, budget_cap),
+    ]
+    upper = _upper_bounds(prog.a, prog.need, pinned.reshape(-1), headcount_cap)
+    bounds = Bounds(
+        np.concatenate([pinned.reshape(-1), np.zeros(n - n_x)]),
+        np.concatenate([upper, np.full(n_s, np.inf), np.ones(horizon)]),
+    )
+    integrality = np.concatenate([np.ones(n_x), np.zeros(n - n_x)])
+    scale = max(float(np.abs(revenue).max()), 1.0)
+    # Revenue at risk, plus a small weight on every resource's own shortfall so no gap is left open for free.
+    risk = np.concatenate([np.zeros(n_x), prog.share * 1e-3, np.asarray(revenue, float) / scale])
+    cost = np.concatenate([costs, np.zeros(n - n_x)]) / scale
+    solve = partial(milp, integrality=integrality, bounds=bounds)
+    exact, cheapest = {"time_limit": 20.0, "mip_rel_gap": 1e-9}, {"time_limit": 20.0, "mip_rel_gap": COST_GAP}
+    if revenue_value is not None:
+        result = solve(cost + revenue_value * risk, constraints=constraints, options=cheapest)
+    else:
+        first = solve(risk, constraints=constraints, options=exact)
+        if first.x is None:
+            return _plan(roles, pinned, pinned, horizon, f"{note} The optimiser found no plan: pinned hires only.")
+        result = solve(
+            cost, constraints=[*constraints, LinearConstraint(risk[None, :], -np.inf, first.fun * (1 + 1e-7) + 1e-7)]
+        )
+        result = result if result.x is not None else first
+    if result.x is None:
+        return _plan(roles, pinned, pinned, horizon, f"{note} The optimiser found no plan: pinned hires only.")
+    return _plan(roles, np.round(result.x[:n_x]).reshape(len(roles), horizon), pinned, horizon, note)
 
 
 def _caps(
@@ -143,14 +190,14 @@ def _caps(
     return " ".join(notes), headcount_cap, budget_cap
 
 
-def _cap_constraints(
-    costs: np.ndarray, n_s: int, headcount_cap: int | None, budget_cap: float | None
-) -> list[LinearConstraint]:
+def _cap_constraints(costs: np.ndarray, n: int, headcount_cap: int | None, budget_cap: float | None) -> list:
+    """Σ hires ≤ headcount cap and Σ cost ≤ budget over the ``n`` variables (hires first)."""
     caps = []
+    rest = np.zeros(n - len(costs))
     if headcount_cap is not None:
-        caps.append(LinearConstraint(np.concatenate([np.ones(len(costs)), np.zeros(n_s)])[None, :], 0, headcount_cap))
+        caps.append(LinearConstraint(np.concatenate([np.ones(len(costs)), rest])[None, :], 0, headcount_cap))
     if budget_cap is not None:
-        caps.append(LinearConstraint(np.concatenate([costs, np.zeros(n_s)])[None, :], 0, budget_cap))
+        caps.append(LinearConstraint(np.concatenate([costs, rest])[None, :], 0, budget_cap))
     return caps
 
 
@@ -168,17 +215,22 @@ def greedy_hires(resources: list[Resource], roles: list[Role], *, headcount_cap:
     it covers, decided as late as its lead time allows (the rule of thumb the optimiser is measured against)."""
     horizon = len(resources[0].demand) if resources else 0
     counts = np.zeros((len(roles), horizon))
+    short = {r.key: np.asarray(r.demand, float) - np.asarray(r.capacity, float) for r in resources}
+    demand = {r.key: np.maximum(np.asarray(r.demand, float), 1e-9) for r in resources}
+    tolerance = {k: TOLERANCE * np.maximum(v, 1.0) for k, v in demand.items()}
     for m in range(horizon):
         while headcount_cap is None or counts.sum() < headcount_cap:
-            added = added_capacity(roles, counts, horizon)
-            short = {r.key: r.demand[m] - r.capacity[m] - added.get(r.key, np.zeros(horizon))[m] for r in resources}
-            demand = {r.key: max(float(r.demand[m]), 1e-9) for r in resources}
-            if all(v <= TOLERANCE * max(demand[k], 1.0) for k, v in short.items()):
+            now = {k: float(v[m]) for k, v in short.items()}
+            if all(now[k] <= tolerance[k][m] for k in now):
                 break
-            choice = _cheapest(roles, m, horizon, short, demand)
+            choice = _cheapest(roles, m, horizon, now, {k: float(v[m]) for k, v in demand.items()})
             if choice is None:
                 break
-            counts[choice[0], choice[1]] += 1
+            r, h = choice
+            counts[r, h] += 1
+            for key, curve in roles[r].curves.items():
+                if key in short:
+                    short[key][h:] -= np.asarray(curve, float)[: horizon - h]
     return _plan(roles, counts, np.zeros_like(counts), horizon, "")
 
 

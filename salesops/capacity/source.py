@@ -24,7 +24,7 @@ from salesops.demand.service import (
     tier_customers,
     tier_shares,
 )
-from salesops.forecast import forecast_series, monthly_series
+from salesops.forecast import ForecastResult, forecast_series, monthly_series
 from salesops.plan.drafts import Plan
 
 SCENARIOS = ("worst", "base", "best")
@@ -70,31 +70,42 @@ def from_plan(plan: Plan, avg_deal_size: float | None, horizon: int | None = Non
     return SupplyDemand(periods, revenue, hours, plan.version, note)
 
 
-def baseline(conn: Connection, workspace_id: int, horizon: int, avg_deal_size: float | None) -> SupplyDemand | None:
-    """The backtested forecast of won revenue (90 % interval for worst/best) when no plan has been saved; None
-    without won deals. Slow (fits models): callers cache it."""
-    last_day = last_data_day(conn, workspace_id)
-    history, _ = complete_history(monthly_series(conn, workspace_id, "revenue"), last_day)
-    if not len(history) or not history.any():
-        return None
-    result = forecast_series(history, horizon, 90)
+def baseline_service_hours(
+    conn: Connection, workspace_id: int, months: pd.DatetimeIndex, deals: np.ndarray
+) -> np.ndarray:
+    """Service hours per month for ``deals`` won deals a month, with step 2's default tiers, hours and churn."""
+    frame = pd.DataFrame({"period": months, "deals": deals})
+    shares = tier_shares(conn, workspace_id, DEFAULT_TIER_THRESHOLD)
+    customers = tier_customers(conn, workspace_id, DEFAULT_TIER_THRESHOLD)
+    service = service_demand(frame, shares, DEFAULT_SERVICE_HOURS, customers, DEFAULT_CHURN_MONTHLY)
+    return service.groupby("period", sort=True)["total_hours"].sum().to_numpy(dtype=float)
+
+
+def from_forecast(result: ForecastResult, service_hours: np.ndarray | None) -> SupplyDemand:
+    """Demand from a revenue forecast (worst/best = its interval), when no plan has been saved."""
     frame = result.forecast
-    periods = [p.strftime("%Y-%m") for p in frame.index]
     revenue = {
         "worst": frame["lower"].to_numpy(dtype=float),
         "base": frame["mean"].to_numpy(dtype=float),
         "best": frame["upper"].to_numpy(dtype=float),
     }
+    note = (
+        f"No draft plan saved yet: demand is the current baseline forecast of won revenue ({result.model}; worst "
+        f"and best are its {result.level} % interval) and service hours use step 2's default hours. Save a plan on "
+        "page 2 to plan supply against your own demand assumptions."
+    )
+    return SupplyDemand([p.strftime("%Y-%m") for p in frame.index], revenue, service_hours, None, note)
+
+
+def baseline(conn: Connection, workspace_id: int, horizon: int, avg_deal_size: float | None) -> SupplyDemand | None:
+    """The backtested forecast of won revenue, 90 % interval, when no plan has been saved; None without won deals.
+    Slow (fits models): the UI uses step 2's cached fit and :func:`from_forecast` instead."""
+    history, _ = complete_history(monthly_series(conn, workspace_id, "revenue"), last_data_day(conn, workspace_id))
+    if not len(history) or not history.any():
+        return None
+    result = forecast_series(history, horizon, 90)
     hours = None
     if avg_deal_size:
-        deals = pd.DataFrame({"period": frame.index, "deals": revenue["base"] / avg_deal_size})
-        shares = tier_shares(conn, workspace_id, DEFAULT_TIER_THRESHOLD)
-        customers = tier_customers(conn, workspace_id, DEFAULT_TIER_THRESHOLD)
-        service = service_demand(deals, shares, DEFAULT_SERVICE_HOURS, customers, DEFAULT_CHURN_MONTHLY)
-        hours = service.groupby("period")["total_hours"].sum().to_numpy(dtype=float)
-    note = (
-        f"No draft plan saved yet: demand is the current baseline forecast of won revenue ({result.model}, "
-        "worst/best = its 90 % interval) and service hours use step 2's default hours. Save a plan on page 2 to "
-        "plan supply against your own demand assumptions."
-    )
-    return SupplyDemand(periods, revenue, hours, None, note)
+        months = pd.DatetimeIndex(result.forecast.index)
+        hours = baseline_service_hours(conn, workspace_id, months, result.forecast["mean"].to_numpy() / avg_deal_size)
+    return from_forecast(result, hours)

@@ -33,7 +33,7 @@ from salesops.capacity.roster import (
     load_roster,
 )
 from salesops.capacity.source import SupplyDemand
-from salesops.capacity.whatif import WhatIfs, apply_whatifs
+from salesops.capacity.whatif import WhatIfs, apply_whatifs, promotion_net
 
 ROLE_LABELS = {"rep": "Sales rep", "support": "Support / onboarding", "contractor": "Contractor"}
 DEFAULT_LEAD_MONTHS = 2
@@ -69,6 +69,8 @@ class SupplySettings:
     planned: tuple[PlannedHire, ...] = ()
     headcount_cap: int | None = None
     budget_cap: float | None = None
+    revenue_value: float | None = None  # None: close every gap it can; a margin: hire only where it pays
+    assumed: tuple[str, ...] = ()  # inputs left at a stated default the data does not give (e.g. support_heads)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ class SupplyResult:
     after: list[Resource]  # capacity = current team + the optimiser's hires
     gap_after: pd.DataFrame
     binding_after: Binding | None
-    greedy_cost: float
+    greedy_cost: float  # the month-by-month rule's hires: their cost and the revenue they leave uncovered
+    greedy_uncovered: float
+    promotion_net: float  # what the promotion adds after its discount and pull-forward
     revenue_at_risk: float  # with the planned hires
     revenue_protected: float  # by the optimiser's plan, against the current team alone
     revenue_uncovered: float  # after the optimiser's plan
@@ -127,8 +131,12 @@ def _roles(base: SupplyBase, s: SupplySettings, horizon: int, median: float, rat
     quota = 0.0 if np.isnan(quota) else quota
     lead = s.recruiting_lead_months
     common = {"attrition_monthly": s.attrition_monthly}
-    rep = {"sales": quota / 12 * median * hire_curve(horizon, lead, ramp_months=s.ramp_months, shape=s.ramp_shape,
-                                                     **common)}  # fmt: skip
+    rep = {
+        "sales": quota
+        / 12
+        * median
+        * hire_curve(horizon, lead, ramp_months=s.ramp_months, shape=s.ramp_shape, **common)
+    }
     if rates.activities_per_rep_month:
         heads = hire_curve(horizon, lead, ramp_months=0, shape="linear", **common)
         rep["activities"] = rates.activities_per_rep_month * heads
@@ -144,9 +152,14 @@ def _roles(base: SupplyBase, s: SupplySettings, horizon: int, median: float, rat
     return [
         Role("rep", ROLE_LABELS["rep"], s.rep_monthly_cost, lead, rep),
         Role("support", ROLE_LABELS["support"], sv.support_monthly_cost, sv.support_lead_months, {"service": support}),
-        Role("contractor", ROLE_LABELS["contractor"], sv.contractor_monthly_cost, sv.contractor_notice_months,
-             {"service": contractor}),
-    ]  # fmt: skip
+        Role(
+            "contractor",
+            ROLE_LABELS["contractor"],
+            sv.contractor_monthly_cost,
+            sv.contractor_notice_months,
+            {"service": contractor},
+        ),
+    ]
 
 
 def _team_lines(base: SupplyBase, s: SupplySettings, horizon: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -169,8 +182,16 @@ def _resources(base: SupplyBase, s: SupplySettings, whatif: pd.DataFrame, rates:
     out = [Resource("sales", "Sales capacity (bookings)", "currency", "sales", whatif["workload"].to_numpy(), bookings)]
     if rates.activities_per_won_deal and rates.activities_per_rep_month:
         demand = deals * rates.activities_per_won_deal
-        out.append(Resource("activities", "Selling activities", "activities", "sales", demand,
-                            heads * rates.activities_per_rep_month))  # fmt: skip
+        out.append(
+            Resource(
+                "activities",
+                "Selling activities",
+                "activities",
+                "sales",
+                demand,
+                heads * rates.activities_per_rep_month,
+            )
+        )
     hours = base.demand.service_hours
     if hours is not None:
         size = rates.avg_deal_size or 1.0
@@ -214,9 +235,10 @@ def plan_supply(base: SupplyBase, settings: SupplySettings) -> SupplyResult:
     current = _resources(base, settings, whatif, rates)
     planned = _with(current, added_capacity(roles, _hire_matrix(settings.planned, roles, horizon, False), horizon))
     pinned = _hire_matrix(settings.planned, roles, horizon, True)
-    plan = optimise_hires(current, roles, pinned, headcount_cap=settings.headcount_cap, budget_cap=settings.budget_cap)
-    after = _with(current, plan.added)
     booked = whatif["revenue"].to_numpy(dtype=float)
+    caps = {"headcount_cap": settings.headcount_cap, "budget_cap": settings.budget_cap}
+    plan = optimise_hires(current, roles, booked, pinned, **caps, revenue_value=settings.revenue_value)
+    after = _with(current, plan.added)
     risk_now = float((booked * at_risk_share(current)).sum())
     risk_after = float((booked * at_risk_share(after)).sum())
     greedy = greedy_hires(current, roles, headcount_cap=settings.headcount_cap)
@@ -233,6 +255,8 @@ def plan_supply(base: SupplyBase, settings: SupplySettings) -> SupplyResult:
         gap_after=gap_table(demand.periods, after, booked),
         binding_after=binding_constraint(demand.periods, after),
         greedy_cost=greedy.cost,
+        greedy_uncovered=float((booked * at_risk_share(_with(current, greedy.added))).sum()),
+        promotion_net=promotion_net(demand.periods, revenue, size, settings.whatifs),
         revenue_at_risk=float((booked * at_risk_share(planned)).sum()),
         revenue_protected=risk_now - risk_after,
         revenue_uncovered=risk_after,
@@ -244,7 +268,7 @@ def plan_supply(base: SupplyBase, settings: SupplySettings) -> SupplyResult:
 
 def defaults_used(base: SupplyBase, settings: SupplySettings) -> tuple[str, ...]:
     """Inputs that come from defaults rather than the data (the page lists them next to the figures)."""
-    used = list(base.roster.defaults_used)
+    used = [*base.roster.defaults_used, *settings.assumed]
     if base.demand.service_hours is not None and settings.service.support_heads is None:
         used.append("support_heads")
     if base.demand.plan_version is None:

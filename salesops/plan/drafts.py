@@ -70,8 +70,17 @@ def latest_plan(conn: Connection, workspace_id: int, status: str | None = None) 
     if status is not None:
         query = query.where(plans.c.status == status)
     row = conn.execute(query.order_by(plans.c.version.desc()).limit(1)).first()
-    if row is None:
-        return None
+    return None if row is None else _with_lines(conn, row)
+
+
+def plan_version(conn: Connection, workspace_id: int, version: int) -> Plan | None:
+    """Version ``version`` of the workspace's plans, or None when there is no such version."""
+    row = conn.execute(select(plans).where(plans.c.workspace_id == workspace_id, plans.c.version == version)).first()
+    return None if row is None else _with_lines(conn, row)
+
+
+def _with_lines(conn: Connection, row: Any) -> Plan:
+    """A plans row with its lines read."""
     cols = [plan_lines.c[c] for c in LINE_COLUMNS]
     data = conn.execute(select(*cols).where(plan_lines.c.plan_id == row.id).order_by(plan_lines.c.id)).all()
     lines = pd.DataFrame(data, columns=list(LINE_COLUMNS)).astype({"value": float, "lower": float, "upper": float})
