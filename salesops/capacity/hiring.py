@@ -6,13 +6,14 @@ then the role's ramp and attrition) and costs ``monthly cost × months on payrol
 lexicographically with ``scipy.optimize.milp`` (HiGHS):
 
 1. protect as much revenue as possible: minimise the revenue at risk, Σ_m revenue_m × z_m with z_m ≥ shortfall ÷
-   demand of every resource in month m (a deal needs every resource, so the scarcest one caps the month); gaps no
-   hire can close (before anyone could join, a vendor limit, a headcount/budget cap) stay as shortfall, and a hire
-   that another, harder-binding resource would waste is not made;
-2. at that revenue at risk, minimise the cost of the hires.
+   demand of every resource in month m (a deal needs every resource, so the scarcest one caps the month), plus a
+   small weight on each resource's own shortfall share so every gap a hire can close is closed; gaps no hire can
+   close (before anyone could join, a vendor limit, a headcount/budget cap) stay as shortfall;
+2. at that coverage, minimise the cost of the hires.
 
 With a value per dollar of protected revenue (e.g. the gross margin), one programme instead minimises cost minus
-the value it protects, so a hire is made only where it pays for itself.
+the value it protects, so a hire is made only where it pays for itself (and not where another, harder-binding
+resource would waste it).
 
 Pinned hires are lower bounds on ``x``; caps are Σ x ≤ headcount cap and Σ cost × x ≤ budget (raised to what the
 pinned hires already take, and the note says so). :func:`greedy_hires` is the month-by-month rule a planner would
@@ -202,9 +203,9 @@ def _cap_constraints(costs: np.ndarray, n: int, headcount_cap: int | None, budge
 
 
 def _upper_bounds(a_x: np.ndarray, need: np.ndarray, pinned: np.ndarray, headcount_cap: int | None) -> np.ndarray:
-    """Enough hires of each (role, month) to close the largest need alone; pinned where it adds nothing."""
-    best = a_x.max(axis=0)
-    enough = np.ceil(np.divide(need.max(), best, out=np.zeros_like(best), where=best > 0))
+    """Enough hires of each (role, month) to close, alone, every need it adds to; pinned where it adds nothing."""
+    ratio = np.divide(need[:, None], a_x, out=np.zeros_like(a_x), where=a_x > 1e-12)
+    enough = np.ceil(ratio.max(axis=0)) if len(need) else np.zeros(a_x.shape[1])
     if headcount_cap is not None:
         enough = np.minimum(enough, headcount_cap)
     return np.maximum(enough, pinned)

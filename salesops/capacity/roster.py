@@ -3,7 +3,8 @@
 Read once per data version (SQL); everything that depends on a slider (attainment under a ramp curve) is pure.
 
 - Reps: active rows of the reps table; a deal owner matches a rep by name, else by id (as in the KPI layer).
-  Without a reps table, every owner with won deals in the last 12 complete months is a fully ramped rep whose
+  Without a reps table (or with only the stubs a deals import creates for its owners: no quota, no hire date),
+  every owner with won deals in the last 12 complete months is a fully ramped rep whose
   annual quota is those 12 months' bookings (attainment 1), and the page says so.
 - Attainment = booked ÷ prorated quota over the last 12 complete months, where the prorated quota counts each
   month at the rep's ramp for their tenure then; shrunk toward the team median by months of history:
@@ -78,7 +79,7 @@ def load_roster(conn: Connection, workspace_id: int) -> Roster | None:
     window = pd.period_range(start - WINDOW, start - 1, freq="M")
     rows = _rep_rows(conn, workspace_id)
     defaults: list[str] = []
-    if rows.empty:
+    if rows.empty or (rows["quota"].isna().all() and rows["hire_date"].isna().all()):  # none, or stubs of owners
         recent = wide.reindex(window, fill_value=0.0).drop(columns=["(none)"], errors="ignore")
         recent = recent.loc[:, recent.sum() > 0]
         team = pd.DataFrame({"rep": recent.columns.astype(str), "team": None, "quota": recent.sum().to_numpy()})
