@@ -16,6 +16,7 @@ from salesops.ingest.presets import get_preset, list_presets, save_preset
 from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
+from salesops.ui.stage_order import stage_order_editor
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
@@ -39,6 +40,8 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
     """Editable mapping table: source column → canonical field, with detection confidence."""
     entity = prepared.entity or "deals"
     confidence = {m.source: m.confidence for m in prepared.detection.columns}
+    confidence |= {p.source: p.confidence for p in prepared.proposals if prepared.mapping.get(p.source) == p.field}
+    _suggestions(prepared)
     frame = pd.DataFrame(
         {
             t("Column in file"): list(prepared.table.frame.columns),
@@ -64,6 +67,18 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
         },
     )
     return {row[t("Column in file")]: row[t("Maps to")] for _, row in edited.iterrows() if row[t("Maps to")]}
+
+
+def _suggestions(prepared: Prepared) -> None:
+    """Say which columns were mapped, or could be, from what their values look like (header matching missed them)."""
+    for p in prepared.proposals:
+        applied = prepared.mapping.get(p.source) == p.field
+        text = (
+            "Mapped from its values: **{column}** → {field} ({confidence}, {reason})."
+            if applied
+            else "Suggested from its values: **{column}** → {field} ({confidence}, {reason}); pick it below to use it."
+        )
+        st.caption(t(text, column=plain(p.source), field=p.field, confidence=f"{p.confidence:.0%}", reason=t(p.reason)))
 
 
 def _summary(validated: Validated, prepared: Prepared) -> None:
@@ -135,10 +150,13 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
                 list_presets_cached.clear()
                 st.success(t("Saved preset {name}.", name=name))
         try:
-            _summary(check(chosen), chosen)
+            validated = check(chosen)
         except (ValueError, UnreadableFileError) as exc:
             st.error(str(exc))
             return None
+        _summary(validated, chosen)
+        if entity == "deals":
+            stage_order_editor(validated, key)
         return chosen
 
 
@@ -270,7 +288,7 @@ def history_section(engine: Engine, workspace_id: int) -> None:
     if cols[1].button(t("Undo"), key="data_undo"):
         try:
             with engine.begin() as conn:
-                undo_batch(conn, int(batch_id))
+                undo_batch(conn, workspace_id, int(batch_id))
             st.session_state.pop(_RESULTS_KEY, None)
             st.cache_data.clear()
             st.toast(t("Batch {id} undone.", id=batch_id))
