@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from salesops import formatting as fmt
+from salesops.cli import main
 from salesops.demo import SAMPLE_DIR, SAMPLE_FILES
 from salesops.export.scenario import scenario_json
 from salesops.ingest.pipeline import ingest_paths
@@ -17,7 +20,7 @@ from salesops.plan.actions import load_actions
 from salesops.plan.report import PlanReport, build_report
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
-from tests.plan_fixtures import contract_plan
+from tests.plan_fixtures import PLAN_TOTAL, contract_plan
 
 PAGE = "pages/4_alignment.py"
 WORKSPACE = "Plan page"
@@ -47,10 +50,18 @@ def _open(app: AppTest, workspace: int) -> AppTest:
     return app
 
 
-def test_page_shows_plan_total_recommendations_and_team(app: AppTest, plan_workspace: int) -> None:
+def test_page_shows_plan_total_recommendations_and_team(
+    app: AppTest, plan_workspace: int, demo_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _open(app, plan_workspace)
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Plan total (demand)"] == "$6,150,000"
+    engine = get_engine(demo_store)
+    args = ["plan", "--workspace", WORKSPACE, "--out", str(tmp_path / "plan.json"), "--json"]
+    assert main(args, engine_factory=lambda: engine) == 0
+    engine.dispose()
+    cli = json.loads(capsys.readouterr().out)
+    assert metrics["Plan total (demand)"] == fmt.money(cli["demand_total"]) == fmt.money(PLAN_TOTAL)
+    assert metrics["ARR (trailing twelve months)"] == fmt.money_compact(cli["arr"])
     text = "\n".join(m.value for m in app.markdown)
     for heading in ("Technology", "Sales process", "Hiring, onboarding, training and compensation", "Communication"):
         assert f"#### {heading}" in text
