@@ -83,6 +83,7 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
     """Print the KPI summary of a workspace, optionally grouped."""
     from salesops import kpi
+    from salesops.kpi.missing import costs_in_store
 
     workspace_id = _workspace_id(engine, args.workspace)
     filters = Filters(start=args.start, end=args.end)
@@ -91,6 +92,7 @@ def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
             data: Any = kpi.summary_by(conn, workspace_id, args.by, filters)
         else:
             data = kpi.summary(conn, workspace_id, filters, target=args.target)
+            data["missing_data"] = costs_in_store(conn, workspace_id)
     _print(data, args.json)
     return 0
 

@@ -40,6 +40,8 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
     """Editable mapping table: source column → canonical field, with detection confidence."""
     entity = prepared.entity or "deals"
     confidence = {m.source: m.confidence for m in prepared.detection.columns}
+    confidence |= {p.source: p.confidence for p in prepared.proposals if prepared.mapping.get(p.source) == p.field}
+    _suggestions(prepared)
     frame = pd.DataFrame(
         {
             t("Column in file"): list(prepared.table.frame.columns),
@@ -65,6 +67,18 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
         },
     )
     return {row[t("Column in file")]: row[t("Maps to")] for _, row in edited.iterrows() if row[t("Maps to")]}
+
+
+def _suggestions(prepared: Prepared) -> None:
+    """Say which columns were mapped, or could be, from what their values look like (header matching missed them)."""
+    for p in prepared.proposals:
+        applied = prepared.mapping.get(p.source) == p.field
+        text = (
+            "Mapped from its values: **{column}** → {field} ({confidence}, {reason})."
+            if applied
+            else "Suggested from its values: **{column}** → {field} ({confidence}, {reason}); pick it below to use it."
+        )
+        st.caption(t(text, column=plain(p.source), field=p.field, confidence=f"{p.confidence:.0%}", reason=t(p.reason)))
 
 
 def _summary(validated: Validated, prepared: Prepared) -> None:
