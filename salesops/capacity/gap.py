@@ -55,14 +55,14 @@ class Binding:
 def shortfall_share(demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Share of demand that capacity cannot serve each month (0 where there is no demand)."""
     short = np.maximum(np.asarray(demand, float) - np.asarray(capacity, float), 0.0)
-    return np.divide(short, demand, out=np.zeros_like(short), where=np.asarray(demand) > 0)
+    return np.asarray(np.divide(short, demand, out=np.zeros_like(short), where=np.asarray(demand) > 0), dtype=float)
 
 
 def at_risk_share(resources: list[Resource]) -> np.ndarray:
     """Per month, the largest shortfall share over the resources (what caps the month's deliverable revenue)."""
     if not resources:
         return np.zeros(0)
-    return np.max(np.vstack([shortfall_share(r.demand, r.capacity) for r in resources]), axis=0)
+    return np.asarray(np.max(np.vstack([shortfall_share(r.demand, r.capacity) for r in resources]), axis=0))
 
 
 def gap_table(periods: list[str], resources: list[Resource], revenue: np.ndarray) -> pd.DataFrame:

@@ -28,10 +28,11 @@ from functools import partial
 import numpy as np
 import pandas as pd
 from scipy.linalg import toeplitz
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from salesops.capacity.gap import TOLERANCE, Resource
 
+TIME_LIMIT = 20.0  # seconds; the programmes here solve in milliseconds
 COST_GAP = 1e-4  # the plan's cost is within 0.01 % of the cheapest possible (HiGHS's relative MIP gap)
 HIRE_COLUMNS = ("role", "label", "month", "count", "pinned", "monthly_cost", "total_cost")
 
@@ -159,21 +160,32 @@ def optimise_hires(
     # Revenue at risk, plus a small weight on every resource's own shortfall so no gap is left open for free.
     risk = np.concatenate([np.zeros(n_x), prog.share * 1e-3, np.asarray(revenue, float) / scale])
     cost = np.concatenate([costs, np.zeros(n - n_x)]) / scale
-    solve = partial(milp, integrality=integrality, bounds=bounds)
-    exact, cheapest = {"time_limit": 20.0, "mip_rel_gap": 1e-9}, {"time_limit": 20.0, "mip_rel_gap": COST_GAP}
+    solve = partial(_solve, integrality=integrality, bounds=bounds)
     if revenue_value is not None:
-        result = solve(cost + revenue_value * risk, constraints=constraints, options=cheapest)
+        result = solve(cost + revenue_value * risk, constraints, gap=COST_GAP)
     else:
-        first = solve(risk, constraints=constraints, options=exact)
+        first = solve(risk, constraints, gap=1e-9)
         if first.x is None:
             return _plan(roles, pinned, pinned, horizon, f"{note} The optimiser found no plan: pinned hires only.")
-        result = solve(
-            cost, constraints=[*constraints, LinearConstraint(risk[None, :], -np.inf, first.fun * (1 + 1e-7) + 1e-7)]
-        )
+        at_most = LinearConstraint(risk[None, :], -np.inf, first.fun * (1 + 1e-7) + 1e-7)
+        result = solve(cost, [*constraints, at_most], gap=COST_GAP)
         result = result if result.x is not None else first
     if result.x is None:
         return _plan(roles, pinned, pinned, horizon, f"{note} The optimiser found no plan: pinned hires only.")
     return _plan(roles, np.round(result.x[:n_x]).reshape(len(roles), horizon), pinned, horizon, note)
+
+
+def _solve(
+    c: np.ndarray, constraints: list[LinearConstraint], *, integrality: np.ndarray, bounds: Bounds, gap: float
+) -> OptimizeResult:
+    """One HiGHS run with a time limit and the relative MIP gap ``gap``."""
+    return milp(
+        c,
+        integrality=integrality,
+        bounds=bounds,
+        constraints=constraints,
+        options={"time_limit": TIME_LIMIT, "mip_rel_gap": gap},
+    )
 
 
 def _caps(
@@ -191,9 +203,11 @@ def _caps(
     return " ".join(notes), headcount_cap, budget_cap
 
 
-def _cap_constraints(costs: np.ndarray, n: int, headcount_cap: int | None, budget_cap: float | None) -> list:
+def _cap_constraints(
+    costs: np.ndarray, n: int, headcount_cap: int | None, budget_cap: float | None
+) -> list[LinearConstraint]:
     """Σ hires ≤ headcount cap and Σ cost ≤ budget over the ``n`` variables (hires first)."""
-    caps = []
+    caps: list[LinearConstraint] = []
     rest = np.zeros(n - len(costs))
     if headcount_cap is not None:
         caps.append(LinearConstraint(np.concatenate([np.ones(len(costs)), rest])[None, :], 0, headcount_cap))
@@ -208,7 +222,7 @@ def _upper_bounds(a_x: np.ndarray, need: np.ndarray, pinned: np.ndarray, headcou
     enough = np.ceil(ratio.max(axis=0)) if len(need) else np.zeros(a_x.shape[1])
     if headcount_cap is not None:
         enough = np.minimum(enough, headcount_cap)
-    return np.maximum(enough, pinned)
+    return np.asarray(np.maximum(enough, pinned), dtype=float)
 
 
 def greedy_hires(resources: list[Resource], roles: list[Role], *, headcount_cap: int | None = None) -> HiringPlan:

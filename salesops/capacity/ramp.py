@@ -67,7 +67,8 @@ def rep_capacity(
     months = np.arange(horizon)[None, :]
     start = np.asarray(start_month, dtype=float)[:, None]
     factor = ramp(months - start, ramp_months, shape) * survival(months - np.maximum(start, 0), attrition_monthly)
-    return np.asarray(monthly_quota, dtype=float)[:, None] * np.asarray(attainment, dtype=float)[:, None] * factor
+    per_rep = np.asarray(monthly_quota, dtype=float)[:, None] * np.asarray(attainment, dtype=float)[:, None]
+    return np.asarray(per_rep * factor, dtype=float)
 
 
 def hire_curve(
@@ -76,7 +77,7 @@ def hire_curve(
     """Months-after-decision curve of one hire: ``curve[k]`` = its share of a ramped head ``k`` months after the
     decision (0 during the recruiting lead time), for ``k`` in ``0..horizon-1``."""
     k = np.arange(horizon) - lead_months
-    return ramp(k, ramp_months, shape) * survival(k, attrition_monthly)
+    return np.asarray(ramp(k, ramp_months, shape) * survival(k, attrition_monthly), dtype=float)
 
 
 def hire_by(needed_month: int, lead_months: int, ramp_months: int) -> int:

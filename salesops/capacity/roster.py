@@ -75,6 +75,7 @@ def load_roster(conn: Connection, workspace_id: int) -> Roster | None:
         return None
     start = first_forecast_month(last_day)
     wide = monthly_series(conn, workspace_id, "revenue", by="owner")
+    assert isinstance(wide, pd.DataFrame)  # one column per owner with ``by``
     wide.index = pd.DatetimeIndex(wide.index).to_period("M")
     window = pd.period_range(start - WINDOW, start - 1, freq="M")
     rows = _rep_rows(conn, workspace_id)
@@ -160,9 +161,8 @@ def learn_attrition(wide: pd.DataFrame, rows: pd.DataFrame, start: pd.Period) ->
     if hired.isna().all() or rows["active"].all():
         return None
     months = 0.0
-    for rep, day, active in zip(rows["rep"], hired, rows["active"], strict=True):
-        if pd.isna(day):
-            continue
+    known = hired.notna()
+    for rep, day, active in zip(rows["rep"][known], hired[known], rows["active"][known], strict=True):
         end = start
         if not active and rep in wide.columns and (wide[rep] > 0).any():
             end = wide.index[np.flatnonzero(wide[rep].to_numpy() > 0)[-1]] + 1

@@ -52,9 +52,16 @@ def supply_lines(result: SupplyResult) -> pd.DataFrame:
             parts.append(pd.DataFrame({"kind": kind, "metric": r.key, "period": result.periods, "value": values}))
     hires = pd.DataFrame(hire_records(result), columns=["role", "hire_by", "count"])
     if len(hires):
-        per_month = hires.groupby(["role", "hire_by"], as_index=False)["count"].sum()
+        per_month = hires.groupby(["role", "hire_by"])["count"].sum()
         parts.append(
-            per_month.rename(columns={"role": "metric", "hire_by": "period", "count": "value"}).assign(kind="hire")
+            pd.DataFrame(
+                {
+                    "kind": "hire",
+                    "metric": per_month.index.get_level_values("role"),
+                    "period": per_month.index.get_level_values("hire_by"),
+                    "value": per_month.to_numpy(dtype=float),
+                }
+            )
         )
     lines = pd.concat(parts, ignore_index=True).assign(segment="", lower=None, upper=None)
     return lines.astype({"value": float})[list(LINE_COLUMNS)]

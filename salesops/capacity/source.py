@@ -101,7 +101,7 @@ def baseline(conn: Connection, workspace_id: int, horizon: int, avg_deal_size: f
     """The backtested forecast of won revenue, 90 % interval, when no plan has been saved; None without won deals.
     Slow (fits models): the UI uses step 2's cached fit and :func:`from_forecast` instead."""
     history, _ = complete_history(monthly_series(conn, workspace_id, "revenue"), last_data_day(conn, workspace_id))
-    if not len(history) or not history.any():
+    if not isinstance(history, pd.Series) or not len(history) or not history.any():
         return None
     result = forecast_series(history, horizon, 90)
     hours = None

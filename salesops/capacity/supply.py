@@ -7,6 +7,7 @@ slider move re-runs only :func:`plan_supply` (vectorised capacity, two small int
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,8 +168,10 @@ def _team_lines(base: SupplyBase, s: SupplySettings, horizon: int) -> tuple[np.n
     reps = base.roster.reps
     att, median, _ = attainment(base.roster, s.ramp_months, s.ramp_shape)
     start = -reps["tenure0"].to_numpy(dtype=float)
-    shape = {"ramp_months": s.ramp_months, "shape": s.ramp_shape, "attrition_monthly": s.attrition_monthly}
-    bookings = rep_capacity(reps["quota"].to_numpy(dtype=float) / 12, att, start, horizon, **shape)
+    quota = reps["quota"].to_numpy(dtype=float) / 12
+    bookings = rep_capacity(
+        quota, att, start, horizon, ramp_months=s.ramp_months, shape=s.ramp_shape, attrition_monthly=s.attrition_monthly
+    )
     months = np.arange(horizon)[None, :]
     heads = np.where(months >= start[:, None], survival(months - np.maximum(start, 0)[:, None], s.attrition_monthly), 0)
     return bookings.sum(axis=0), heads.sum(axis=0), median
@@ -236,8 +239,15 @@ def plan_supply(base: SupplyBase, settings: SupplySettings) -> SupplyResult:
     planned = _with(current, added_capacity(roles, _hire_matrix(settings.planned, roles, horizon, False), horizon))
     pinned = _hire_matrix(settings.planned, roles, horizon, True)
     booked = whatif["revenue"].to_numpy(dtype=float)
-    caps = {"headcount_cap": settings.headcount_cap, "budget_cap": settings.budget_cap}
-    plan = optimise_hires(current, roles, booked, pinned, **caps, revenue_value=settings.revenue_value)
+    plan = optimise_hires(
+        current,
+        roles,
+        booked,
+        pinned,
+        headcount_cap=settings.headcount_cap,
+        budget_cap=settings.budget_cap,
+        revenue_value=settings.revenue_value,
+    )
     after = _with(current, plan.added)
     risk_now = float((booked * at_risk_share(current)).sum())
     risk_after = float((booked * at_risk_share(after)).sum())
@@ -290,28 +300,29 @@ def month_label(periods: list[str], index: int) -> str:
     return str(pd.Period(periods[0], freq="M") + index)
 
 
-def hire_records(result: SupplyResult) -> list[dict[str, object]]:
+def hire_records(result: SupplyResult) -> list[dict[str, Any]]:
     """The plan's hires as the contract's records: role, count, hire_by, starts, productive_from, costs, pinned."""
     s, periods = result.settings, result.periods
     ramps = {"rep": s.ramp_months, "support": s.service.support_ramp_months, "contractor": 0}
     leads = {role.key: role.lead_months for role in result.roles}
-    records = []
-    for row in result.plan.hires.itertuples(index=False):
-        unit_total = row.total_cost / row.count if row.count else 0.0
-        for pinned, count in ((True, min(row.pinned, row.count)), (False, row.count - min(row.pinned, row.count))):
+    records: list[dict[str, Any]] = []
+    for row in result.plan.hires.to_dict("records"):
+        role, month, total, heads = str(row["role"]), int(row["month"]), int(row["count"]), int(row["pinned"])
+        unit_cost = float(row["total_cost"]) / total if total else 0.0
+        for pinned, count in ((True, min(heads, total)), (False, total - min(heads, total))):
             if count <= 0:
                 continue
-            joins = row.month + leads.get(row.role, 0)
+            joins = month + leads.get(role, 0)
             records.append(
                 {
-                    "role": row.role,
-                    "label": row.label,
-                    "count": int(count),
-                    "hire_by": month_label(periods, row.month),
+                    "role": role,
+                    "label": row["label"],
+                    "count": count,
+                    "hire_by": month_label(periods, month),
                     "starts": month_label(periods, joins),
-                    "productive_from": month_label(periods, joins + max(ramps.get(row.role, 0) - 1, 0)),
-                    "monthly_cost": float(row.monthly_cost),
-                    "total_cost": float(unit_total * count),
+                    "productive_from": month_label(periods, joins + max(ramps.get(role, 0) - 1, 0)),
+                    "monthly_cost": float(row["monthly_cost"]),
+                    "total_cost": unit_cost * count,
                     "pinned": pinned,
                 }
             )
