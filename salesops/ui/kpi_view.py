@@ -19,8 +19,10 @@ from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
 from salesops.kpi.missing import costs_in_store
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 from salesops.ui.inputs import money_input
+from salesops.ui.tables import show_table
 
 TOP_REPS = 25  # bars shown in per-rep charts; the CSV holds every rep
 FREQ_LABELS = {"D": "Daily", "W": "Weekly", "M": "Monthly"}
@@ -248,9 +250,15 @@ def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
         hover_data={"deals_won": True},
         labels={"period": t("Close date"), "won_revenue": t("Won revenue"), "deals_won": t("Deals won")},
         title=title,
+        color_discrete_sequence=[charts.COLORS["actual"]],
     )
-    st.plotly_chart(fig, key="kpi_bookings_chart", width="stretch")
-    st.caption(title)
+    fig.update_traces(
+        hovertemplate=t("%{x}: %{y:$,.0f} won in %{customdata[0]:,} deals") + "<extra></extra>",
+    )
+    charts.money_axis(fig, "y")
+    if freq == "M":
+        charts.month_axis(fig, "x", months=len(frame))
+    charts.show(fig, "kpi_bookings_chart")
     csv_download(frame, t("Download bookings (CSV)"), f"bookings_{freq}.csv", "kpi_bookings_csv")
 
 
@@ -277,12 +285,12 @@ def _funnel_chart(ws: int, version: int, filters: Filters) -> None:
         },
         title=title,
     )
-    st.plotly_chart(fig, key="kpi_funnel_chart", width="stretch")
+    charts.show(fig, "kpi_funnel_chart")
     steps = [
         t("{a} → {b}: {rate}", a=a, b=b, rate=_percent(rate))
         for a, b, rate in zip(frame["stage"], frame["stage"].iloc[1:], frame["conversion_to_next"], strict=False)
     ]
-    st.caption(title + " · " + " · ".join(steps))
+    st.caption(" · ".join(steps))
     csv_download(frame, t("Download funnel (CSV)"), "funnel.csv", "kpi_funnel_csv")
 
 
@@ -315,10 +323,11 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
         },
         title=title,
     )
-    fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, key="kpi_leaderboard_chart", width="stretch")
-    caption = title if len(frame) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
-    st.caption(caption)
+    charts.money_axis(fig, "x")
+    charts.fit_bars(fig, len(top))
+    charts.show(fig, "kpi_leaderboard_chart")
+    if len(frame) > TOP_REPS:
+        st.caption(t("The top {k} of {n} reps; the download holds every rep.", k=TOP_REPS, n=len(frame)))
     csv_download(frame, t("Download leaderboard (CSV)"), "leaderboard.csv", "kpi_leaderboard_csv")
 
 
@@ -335,7 +344,7 @@ def _breakdown(ws: int, version: int, filters: Filters) -> None:
     if by is None:
         return
     frame = cached_breakdown(ws, version, filters, by)
-    st.dataframe(frame, hide_index=True, key="kpi_breakdown_table")
+    show_table(frame, key="kpi_breakdown_table")
     csv_download(frame, t("Download KPIs by group (CSV)"), f"kpis_by_{by}.csv", "kpi_breakdown_csv")
 
 
@@ -391,8 +400,9 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
         title=title,
     )
     fig.update_layout(barmode="stack")
-    st.plotly_chart(fig, key="kpi_mix_chart", width="stretch")
-    st.caption(title)
+    if freq == "M":
+        charts.month_axis(fig, "x", months=len(mix))
+    charts.show(fig, "kpi_mix_chart")
     csv_download(mix, t("Download activity mix (CSV)"), f"activity_mix_{freq}.csv", "kpi_mix_csv")
 
     by_rep = cached_activity_by_rep(ws, version, filters)
@@ -410,10 +420,10 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
         title=title,
     )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, key="kpi_by_rep_chart", width="stretch")
-    caption = title if len(by_rep) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
-    st.caption(caption)
+    charts.fit_bars(fig, min(len(by_rep), TOP_REPS))
+    charts.show(fig, "kpi_by_rep_chart")
+    if len(by_rep) > TOP_REPS:
+        st.caption(t("The top {k} of {n} reps; the download holds every rep.", k=TOP_REPS, n=len(by_rep)))
     csv_download(by_rep, t("Download activities per rep (CSV)"), "activities_by_rep.csv", "kpi_by_rep_csv")
 
 

@@ -17,6 +17,7 @@ from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
 from salesops.ui.stage_order import stage_order_editor
+from salesops.ui.tables import show_table
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
@@ -94,7 +95,7 @@ def _summary(validated: Validated, prepared: Prepared) -> None:
         reasons = validated.rejected["reason"].str.replace(r" '.*'$", "", regex=True).value_counts()
         st.dataframe(reasons.rename_axis(t("Reason")).reset_index(name=t("Rows")), hide_index=True, width="content")
     st.caption(t("Preview of the parsed records"))
-    st.dataframe(validated.records.head(20), width="stretch")
+    show_table(validated.records.head(20))
 
 
 def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
@@ -281,7 +282,7 @@ def history_section(engine: Engine, workspace_id: int) -> None:
     if frame.empty:
         st.info(t("No imports in this workspace yet."))
         return
-    st.dataframe(frame, hide_index=True, width="stretch")
+    show_table(frame, key="data_history_table", column_config={"id": st.column_config.NumberColumn(t("Batch"))})
     loaded = frame[frame["status"] == "loaded"]
     if loaded.empty:
         return
@@ -292,7 +293,17 @@ def history_section(engine: Engine, workspace_id: int) -> None:
         format_func=lambda i: f"#{i} {loaded.set_index('id').loc[i, 'file_name']}",
         key="data_undo_batch",
     )
-    if cols[1].button(t("Undo"), key="data_undo"):
+    name = plain(loaded.set_index("id").loc[batch_id, "file_name"])
+    confirm = cols[1].popover(t("Undo…"))
+    confirm.markdown(
+        t(
+            "Undo batch #{id} ({file})? The records it added are removed and the ones it changed get their "
+            "previous values back.",
+            id=batch_id,
+            file=name,
+        )
+    )
+    if confirm.button(t("Yes, undo it"), key="data_undo", type="primary"):
         try:
             with engine.begin() as conn:
                 undo_batch(conn, workspace_id, int(batch_id))

@@ -173,7 +173,7 @@ def test_pipeline_tab_compares_pipeline_with_the_statistical_forecast(app: AppTe
 
 def test_lead_agreement_follows_target_and_lead_volume(app: AppTest) -> None:
     _open(app)
-    label = "Qualified leads marketing must deliver per month for the target"
+    label = "Qualified leads needed per month"
     expected = "Qualified leads expected per month"
 
     def read(name: str) -> float:
