@@ -17,6 +17,7 @@ same everywhere. Downloads keep raw numbers in their cells (they never call this
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -128,6 +129,30 @@ def days(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
         return MISSING
     shown = round(number_)
     return translate("{n} day" if shown == 1 else "{n} days", lang, n=f"{shown:,}")
+
+
+SMALL_BASE_GROWTH = 3.0
+"""Growth above +300 % says more about a small starting figure than about the business: shown as a multiple."""
+
+
+def growth(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A relative change as "+12 %"; past +300 % as "×14.2, small base" so a tiny previous figure is not hidden."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    if number > SMALL_BASE_GROWTH:
+        return translate("×{x}, small base", lang, x=f"{_half_up(1 + number, 1)}")
+    return percent(number, signed=True)
+
+
+def day(value: date) -> str:
+    """A date as people read it: "1 Nov 2023"."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def month(value: date) -> str:
+    """A month as people read it: "Sep 2026"."""
+    return f"{value:%b %Y}"
 
 
 def by_kind(value: float | None, kind: Kind, lang: str = DEFAULT_LANGUAGE) -> str:

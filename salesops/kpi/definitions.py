@@ -107,6 +107,15 @@ def growth_lookback(start: date, end: date) -> date:
     return earliest
 
 
+def growth_units(start: date, end: date) -> dict[str, tuple[date, date] | None]:
+    """For MoM, QoQ and YoY growth: the first day of the compared unit and of the unit before (None: too short)."""
+    units: dict[str, tuple[date, date] | None] = {}
+    for name, months in (("growth_mom", 1), ("growth_qoq", 3), ("growth_yoy", 12)):
+        unit = last_complete_unit(start, end, months)
+        units[name] = None if unit is None else (unit, _month_start(unit, months))
+    return units
+
+
 def period_growth(monthly: Mapping[str, float], start: date, end: date) -> dict[str, float | None]:
     """MoM, QoQ, YoY growth of won revenue: the last complete month/quarter/year in [start, end] vs the one before.
 

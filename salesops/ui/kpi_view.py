@@ -6,12 +6,14 @@ so typing a target re-renders from cache. Each chart offers its data as a CSV do
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from salesops import formatting as fmt
 from salesops import kpi
 from salesops.filters import Filters
 from salesops.formatting import money_compact, percent
@@ -212,18 +214,32 @@ def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
     )
 
 
+def _unit_name(first: date, name: str) -> str:
+    """A compared unit in words: "Sep 2026", "Q3 2026" or "2025"."""
+    if name == "growth_mom":
+        return fmt.month(first)
+    return f"Q{(first.month - 1) // 3 + 1} {first.year}" if name == "growth_qoq" else str(first.year)
+
+
 def _growth_tiles(now: dict) -> None:
+    """Growth of won revenue, each tile naming the units it compares ("Sep 2026 vs Aug 2026")."""
     row = st.columns(3)
     helps = {
         "growth_mom": t("Won revenue of the last complete month in the period vs the month before."),
         "growth_qoq": t("Won revenue of the last complete quarter in the period vs the quarter before."),
-        "growth_yoy": t("Won revenue of the last complete year in the period vs the year before."),
+        "growth_yoy": t("Won revenue of the last complete calendar year in the period vs the year before."),
     }
     labels = {"growth_mom": t("Growth MoM"), "growth_qoq": t("Growth QoQ"), "growth_yoy": t("Growth YoY")}
+    start, end = date.fromisoformat(now["period_start"]), date.fromisoformat(now["period_end"])
+    units = d.growth_units(start, end)
     for column, name in zip(row, labels, strict=True):
-        value = now[name]
-        shown = t("n/a (period too short)") if value is None else f"{value * 100:+.0f} %"
-        column.metric(labels[name], shown, help=helps[name], border=True)
+        unit = units[name]
+        label = labels[name]
+        if unit is not None:
+            label = t("{growth}: {now} vs {before}", growth=label, now=_unit_name(unit[0], name),
+                      before=_unit_name(unit[1], name))  # fmt: skip
+        help_text = helps[name] if unit is not None else t("The period holds no complete unit to compare.")
+        column.metric(label, fmt.growth(now[name], language()), help=help_text, border=True)
 
 
 def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
@@ -433,27 +449,21 @@ def _comparable(now: dict) -> dict | None:
     return before if before is not None and before["deals_won"] + before["deals_lost"] > 0 else None
 
 
-def _period_caption(now: dict, before: dict | None) -> None:
+def _period_caption(now: dict, before: dict | None, filters: Filters) -> None:
+    """The dates every tile and chart below cover, why they may stop before the sidebar's end, what they compare to."""
     if now["period_start"] is None:
         return
+    start, end = date.fromisoformat(now["period_start"]), date.fromisoformat(now["period_end"])
+    text = t("Close dates {start} to {end}.", start=fmt.day(start), end=fmt.day(end))
+    if filters.end is not None and filters.end > end:
+        text += " " + t("The data end on {end}; the sidebar runs to {sidebar}.", end=fmt.day(end),
+                        sidebar=fmt.day(filters.end))  # fmt: skip
     if before is None:
-        st.caption(
-            t(
-                "Period {start} to {end} (close date). No closed deals in the period before to compare with.",
-                start=now["period_start"],
-                end=now["period_end"],
-            )
-        )
-        return
-    st.caption(
-        t(
-            "Period {start} to {end} (close date); changes compare with {p_start} to {p_end}.",
-            start=now["period_start"],
-            end=now["period_end"],
-            p_start=before["period_start"],
-            p_end=before["period_end"],
-        )
-    )
+        text += " " + t("No closed deals in the period before to compare with.")
+    else:
+        p_start, p_end = date.fromisoformat(before["period_start"]), date.fromisoformat(before["period_end"])
+        text += " " + t("Changes compare with {start} to {end}.", start=fmt.day(p_start), end=fmt.day(p_end))
+    st.caption(text)
 
 
 def render(filters: Filters) -> None:
@@ -479,7 +489,7 @@ def render(filters: Filters) -> None:
             )
         )
     else:
-        _period_caption(now, before)
+        _period_caption(now, before, filters)
         target = money_input(
             t("Revenue target for the period"),
             "kpi_target",

@@ -74,8 +74,11 @@ def test_tiles_show_demo_figures_with_change_and_growth(app: AppTest) -> None:
     assert metrics["Win rate"].endswith(" %")
     for label in ("Average deal size", "Median cycle (days)", "Open pipeline", "Weighted pipeline", "Velocity"):
         assert metrics[label] not in ("", "n/a"), label
-    for label in ("Growth MoM", "Growth QoQ", "Growth YoY"):
-        assert metrics[label].endswith(" %"), label
+    growth = {label.split(":")[0]: (label, value) for label, value in metrics.items() if label.startswith("Growth")}
+    assert set(growth) == {"Growth MoM", "Growth QoQ", "Growth YoY"}
+    assert growth["Growth MoM"][0] == "Growth MoM: Sep 2026 vs Aug 2026"  # the sample's data end on 30 Oct 2026
+    for label, value in growth.values():
+        assert value.endswith((" %", "small base")), label
     assert metrics["Pipeline coverage"] == "—"  # no target yet
     for label in ("Emails", "Calls", "Meetings", "Demos", "Proposals", "Tasks", "Selling hours"):
         assert int(metrics[label].replace(",", "")) > 0, label
@@ -158,7 +161,7 @@ def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
     tile = {m.label: m for m in app.metric}["Won revenue"]
     assert tile.value == money_compact(now)
     assert tile.delta == f"{(now / before - 1) * 100:+.0f} %"
-    assert "changes compare with 2026-01-01 to 2026-03-31" in _captions(app)
+    assert "Close dates 1 Apr 2026 to 30 Jun 2026. Changes compare with 1 Jan 2026 to 31 Mar 2026." in _captions(app)
 
 
 def test_kpis_by_team_on_demand(app: AppTest) -> None:

@@ -132,3 +132,18 @@ def test_parse_money_reads_what_people_type(text: str, expected: float | None) -
 def test_parse_money_reads_back_what_money_writes() -> None:
     for value in (0, 850, 13_300_000, 1_234_567):
         assert fmt.parse_money(fmt.money(value)) == value
+
+
+def test_growth_is_signed_and_a_small_base_says_so() -> None:
+    assert fmt.growth(0.126) == "+13 %"
+    assert fmt.growth(-0.29) == "-29 %"
+    assert fmt.growth(1.26) == "+126 %"
+    assert fmt.growth(13.23) == "×14.2, small base"
+    assert fmt.growth(None) == fmt.MISSING
+
+
+def test_days_and_months_read_as_words() -> None:
+    from datetime import date
+
+    assert fmt.day(date(2023, 11, 1)) == "1 Nov 2023"
+    assert fmt.month(date(2026, 9, 1)) == "Sep 2026"
