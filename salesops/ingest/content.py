@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from salesops.ingest.detect import Augment, ColumnMatch
-from salesops.ingest.fields import FIELDS
+from salesops.ingest.fields import CLOSED_STATUSES, FIELDS
 from salesops.ingest.values import is_blank, normalize_stage, parse_amounts, parse_dates
 
 AUTO_CONFIDENCE = 0.75
@@ -111,7 +111,7 @@ def _profile(values: pd.Series) -> _Profile | None:
     amounts = parse_amounts(sample) if digits and letters < 0.5 else pd.Series(float("nan"), index=sample.index)
     plain = sample.str.fullmatch(r"-?[0-9]+(\.[0-9]+)?").fillna(False)
     stage_like = letters > 0.5 and distinct <= 40
-    statuses = set(normalize_stage(sample).dropna().unique()) & {"won", "lost"} if stage_like else set()
+    statuses = set(normalize_stage(sample).dropna().unique()) & set(CLOSED_STATUSES) if stage_like else set()
     return _Profile(
         dates=float(dates.notna().mean()),
         amounts=float(amounts.notna().mean()),

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, case, distinct, func, select
 
 from salesops.demand.calendar import last_complete_month, last_data_day
 from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi import definitions as d
 from salesops.plan.drafts import Plan
 from salesops.store.schema import deals, reps
@@ -80,7 +81,7 @@ def closed_by_month(conn: Connection, workspace_id: int, start: date, end: date)
         )
         .where(
             deals.c.workspace_id == workspace_id,
-            deals.c.status.in_(("won", "lost")),
+            deals.c.status.in_(CLOSED_STATUSES),
             deals.c.close_date >= start,
             deals.c.close_date <= end,
         )

@@ -8,6 +8,8 @@ Columns an export carries beyond the canonical ones are kept as JSON text in ``e
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -34,7 +36,7 @@ metadata = MetaData(
 )
 
 
-def _ws(*, primary_key: bool = False) -> Column:
+def _ws(*, primary_key: bool = False) -> Column[int]:
     """The workspace key every table carries (part of the primary key on record tables)."""
     return Column(
         "workspace_id",
@@ -45,7 +47,7 @@ def _ws(*, primary_key: bool = False) -> Column:
     )
 
 
-def _record_columns() -> list[Column]:
+def _record_columns() -> list[Column[Any]]:
     """Bookkeeping columns shared by every imported record table."""
     return [
         Column("extra", Text),  # JSON object of the export's non-canonical columns
