@@ -7,6 +7,7 @@ one-line reason on stderr; never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -68,9 +69,10 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
         preset = builtin_preset(args.mapping)
         if preset is None:
             with engine.connect() as conn:
-                preset = get_preset(conn, args.mapping)
+                found = ws.find(conn, args.workspace)
+                preset = None if found is None else get_preset(conn, found, args.mapping)
         if preset is None:
-            raise CliError(f"no mapping preset named {args.mapping!r}")
+            raise CliError(f"no mapping preset named {args.mapping!r} in workspace {args.workspace!r}")
         entity, mapping = entity or preset[0], preset[1]
     results = ingest_paths(engine, args.workspace, args.paths, entity=entity, mapping=mapping)
     _print([r.as_dict() for r in results], args.json)
@@ -104,7 +106,7 @@ def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         report = quality_report(conn, workspace_id, args.today or date.today())
-    findings = [{k: v for k, v in f._asdict().items() if k != "base"} for f in report.findings]
+    findings = [{k: v for k, v in dataclasses.asdict(f).items() if k != "base"} for f in report.findings]
     if args.json:
         _print({"score": report.score, "findings": findings}, True)
     else:

@@ -63,7 +63,7 @@ def _proposals(frame: pd.DataFrame, det: Detection, entity: str, profiles: Value
     return tuple(propose(frame, entity, mapping, profiles))
 
 
-def sha256_of(source: bytes | BinaryIO | str | os.PathLike) -> str:
+def sha256_of(source: bytes | BinaryIO | str | os.PathLike[str]) -> str:
     """Hex SHA-256 of a file's bytes, streamed so a 200 MB file is not held twice."""
     digest = hashlib.sha256()
     if isinstance(source, bytes):
@@ -82,7 +82,7 @@ def sha256_of(source: bytes | BinaryIO | str | os.PathLike) -> str:
 
 
 def prepare(
-    source: bytes | BinaryIO | str | os.PathLike,
+    source: bytes | BinaryIO | str | os.PathLike[str],
     file_name: str,
     *,
     entity: str | None = None,
@@ -167,7 +167,7 @@ class Skipped:
 def ingest_paths(
     engine: Engine,
     workspace: str,
-    paths: Sequence[str | os.PathLike],
+    paths: Sequence[str | os.PathLike[str]],
     *,
     entity: str | None = None,
     mapping: dict[str, str] | None = None,

@@ -219,7 +219,7 @@ def _month_row(
 ) -> dict[str, Any]:
     """One month of the review: planned vs actual and the split of the error (``rates``: planned win rate, size)."""
     rate, size = rates
-    got = actual.loc[period] if period in actual.index else pd.Series({"won": 0.0, "closed": 0.0, "revenue": 0.0})
+    got = actual.to_dict("index").get(period) or {"won": 0.0, "closed": 0.0, "revenue": 0.0}
     won, closed, revenue = float(got["won"]), float(got["closed"]), float(got["revenue"])
     unit = 1.0 if metric == "deals" else size
     value = won if metric == "deals" else revenue

@@ -115,14 +115,17 @@ record_history = Table(
     Index("ix_record_history_batch", "batch_id"),
 )
 
+# Saved column mappings, per workspace: one workspace never sees or overwrites another's.
 mapping_presets = Table(
     "mapping_presets",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False, unique=True),
+    _ws(),
+    Column("name", String(200), nullable=False),
     Column("entity", String(20), nullable=False),
     Column("mapping", Text, nullable=False),  # JSON {source column: canonical field}
     Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("workspace_id", "name", name="uq_mapping_presets_ws_name"),
 )
 
 # The order of a workspace's open deal stages as the user set it in the mapping editor (salesops.kpi.stages).

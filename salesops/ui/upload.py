@@ -130,25 +130,32 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         if not entity:
             st.info(t("Not recognised as a CRM entity: choose what it holds, or it is skipped."))
             return None
-        presets = [*builtin_names(), *list_presets_cached()]
+        presets = [*builtin_names(), *list_presets_cached(workspace_id())]
         preset = st.selectbox(t("Apply a saved or built-in mapping"), ["", *presets], key=f"{key}_preset")
         chosen = prepared.with_choice(entity) if entity != prepared.entity else prepared
         if preset:
             found = builtin_preset(preset)
             if found is None:
                 with shared_engine().connect() as conn:
-                    found = get_preset(conn, preset)
+                    found = get_preset(conn, workspace_id(), preset)
             if found:
                 chosen = chosen.with_choice(found[0], found[1])
         mapping = _mapping_editor(chosen, key=f"{key}_mapping_{entity}_{preset}")
         chosen = chosen.with_choice(entity, mapping)
         with st.popover(t("Save this mapping as a preset")):
             name = st.text_input(t("Preset name"), key=f"{key}_preset_name")
+            if name.strip() in presets:
+                st.caption(t("This workspace already has a preset named {name}: saving replaces it.", name=plain(name)))
             if st.button(t("Save preset"), key=f"{key}_preset_save") and name.strip():
-                with shared_engine().begin() as conn:
-                    save_preset(conn, name, entity, mapping)
-                list_presets_cached.clear()
-                st.success(t("Saved preset {name}.", name=name))
+                try:
+                    with shared_engine().begin() as conn:
+                        replaced = save_preset(conn, workspace_id(), name, entity, mapping)
+                except ValueError as exc:
+                    st.error(str(exc))
+                else:
+                    list_presets_cached.clear()
+                    done = t("Replaced preset {name} of this workspace.", name=plain(name)) if replaced else None
+                    st.success(done or t("Saved preset {name}.", name=plain(name)))
         try:
             validated = check(chosen)
         except (ValueError, UnreadableFileError) as exc:
@@ -161,10 +168,10 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def list_presets_cached() -> list[str]:
-    """Saved mapping preset names (cached briefly; cleared when a preset is saved)."""
+def list_presets_cached(workspace: int) -> list[str]:
+    """The workspace's saved mapping preset names (cached briefly; cleared when a preset is saved)."""
     with shared_engine().connect() as conn:
-        return list_presets(conn)
+        return list_presets(conn, workspace)
 
 
 def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
@@ -264,7 +271,7 @@ def last_results(engine: Engine) -> None:
 
 def _rejected_csv(engine: Engine, batch_id: int) -> bytes:
     with engine.connect() as conn:
-        return csv_bytes(batch_history.rejected_frame(conn, batch_id))
+        return csv_bytes(batch_history.rejected_frame(conn, workspace_id(), batch_id))
 
 
 def history_section(engine: Engine, workspace_id: int) -> None:

@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, MetaData, create_engine, inspect, select
 
+from salesops.ingest.presets import get_preset
 from salesops.store import get_engine
 from salesops.store.migrate import MIGRATIONS_DIR, alembic_config
 from salesops.store.migration_guard import ForeignKeyCheckError
@@ -90,7 +91,9 @@ def test_upgrade_of_a_populated_store_from_the_first_migration_keeps_every_row(t
     before = _populate_every_table(old)
     old.dispose()
     upgraded = get_engine(url)
-    assert _counts(upgraded, list(before)) == before
+    # 0007 gives every workspace its own copy of a preset saved when presets were global.
+    expected = {**before, "mapping_presets": before["mapping_presets"] * before["workspaces"]}
+    assert _counts(upgraded, list(before)) == expected
     with upgraded.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for the app's connections
@@ -141,3 +144,23 @@ def test_a_migration_that_leaves_dangling_foreign_keys_is_rolled_back(tmp_path: 
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
         assert set(conn.execute(select(deals.c.workspace_id)).scalars()) == {1, 2}
     assert "nickname" not in {c["name"] for c in inspect(engine).get_columns("reps")}  # the DDL rolled back too
+
+
+def test_presets_saved_when_they_were_global_go_to_every_workspace(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'presets.db'}"
+    old = create_engine(url)
+    command.upgrade(alembic_config(old), "0006")
+    with old.begin() as conn:
+        for k, name in ((1, "North"), (2, "South")):
+            conn.exec_driver_sql(
+                "INSERT INTO workspaces (id, name, created_at, data_version) VALUES (?, ?, '2025-01-01', 0)", (k, name)
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO mapping_presets (name, entity, mapping, created_at) "
+            "VALUES ('Report', 'deals', '{\"Amt\": \"amount\"}', '2025-01-01')"
+        )
+    old.dispose()
+    upgraded = get_engine(url)
+    with upgraded.connect() as conn:
+        assert get_preset(conn, 1, "Report") == ("deals", {"Amt": "amount"})
+        assert get_preset(conn, 2, "Report") == ("deals", {"Amt": "amount"})
