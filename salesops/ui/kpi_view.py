@@ -230,8 +230,9 @@ def _growth_tiles(now: dict) -> None:
         "growth_yoy": t("Won revenue of the last complete calendar year in the period vs the year before."),
     }
     labels = {"growth_mom": t("Growth MoM"), "growth_qoq": t("Growth QoQ"), "growth_yoy": t("Growth YoY")}
-    start, end = date.fromisoformat(now["period_start"]), date.fromisoformat(now["period_end"])
-    units = d.growth_units(start, end)
+    units: dict[str, tuple[date, date] | None] = dict.fromkeys(labels)
+    if now["period_start"] and now["period_end"]:
+        units = d.growth_units(date.fromisoformat(now["period_start"]), date.fromisoformat(now["period_end"]))
     for column, name in zip(row, labels, strict=True):
         unit = units[name]
         label = labels[name]
