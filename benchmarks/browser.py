@@ -83,7 +83,7 @@ SETTLED_JS = """
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
     if (!plot.querySelector('.main-svg')) return false;
   }
-  return Math.max(last[1], performance.now() - 0);
+  return performance.now();  // the first animation frame with the script done and every chart painted
 }
 """
 
