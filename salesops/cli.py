@@ -287,6 +287,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)
 
+    from salesops.capacity.cli import register as register_capacity  # imports CliError from here
+
+    register_capacity(sub)
+
     from salesops.cli_plan import register as register_plan  # the plan export lives in its own module
 
     register_plan(sub)
