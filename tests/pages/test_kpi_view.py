@@ -198,7 +198,7 @@ def test_zoho_funnel_on_the_page_runs_in_pipeline_order(app: AppTest, datasets: 
         workspace = ws.find(conn, "KPI Zoho funnel")
     engine.dispose()
     _page(app, workspace)
-    funnel = next(c.value for c in app.caption if c.value.startswith("Stage funnel"))
+    funnel = next(c.value for c in app.caption if " → " in c.value)  # the funnel's step-by-step caption
     order = ["Created", "Prospect", "Qualification", "Needs Analysis", "Initial Offer", "Proposal/Price Quote"]
     order += ["Negotiation/Review", "Won"]
     steps = [f"{a} → {b}:" for a, b in itertools.pairwise(order)]
