@@ -7,6 +7,7 @@ one-line reason on stderr; never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 
 from salesops.filters import Filters
 from salesops.ingest import batches as batch_history
+from salesops.ingest.builtin_presets import builtin_preset
 from salesops.ingest.load import BatchResult, UndoError, undo_batch
 from salesops.ingest.pipeline import Skipped, ingest_paths
 from salesops.ingest.presets import get_preset
@@ -64,10 +66,13 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     entity = None if args.entity == "auto" else args.entity
     mapping = None
     if args.mapping:
-        with engine.connect() as conn:
-            preset = get_preset(conn, args.mapping)
+        preset = builtin_preset(args.mapping)
         if preset is None:
-            raise CliError(f"no mapping preset named {args.mapping!r}")
+            with engine.connect() as conn:
+                found = ws.find(conn, args.workspace)
+                preset = None if found is None else get_preset(conn, found, args.mapping)
+        if preset is None:
+            raise CliError(f"no mapping preset named {args.mapping!r} in workspace {args.workspace!r}")
         entity, mapping = entity or preset[0], preset[1]
     results = ingest_paths(engine, args.workspace, args.paths, entity=entity, mapping=mapping)
     _print([r.as_dict() for r in results], args.json)
@@ -80,6 +85,7 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
     """Print the KPI summary of a workspace, optionally grouped."""
     from salesops import kpi
+    from salesops.kpi.missing import costs_in_store
 
     workspace_id = _workspace_id(engine, args.workspace)
     filters = Filters(start=args.start, end=args.end)
@@ -88,6 +94,7 @@ def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
             data: Any = kpi.summary_by(conn, workspace_id, args.by, filters)
         else:
             data = kpi.summary(conn, workspace_id, filters, target=args.target)
+            data["missing_data"] = costs_in_store(conn, workspace_id)
     _print(data, args.json)
     return 0
 
@@ -99,7 +106,7 @@ def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         report = quality_report(conn, workspace_id, args.today or date.today())
-    findings = [{k: v for k, v in f._asdict().items() if k != "base"} for f in report.findings]
+    findings = [{k: v for k, v in dataclasses.asdict(f).items() if k != "base"} for f in report.findings]
     if args.json:
         _print({"score": report.score, "findings": findings}, True)
     else:
@@ -148,10 +155,11 @@ def cmd_batches(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
-    """Undo one import batch."""
+    """Undo one import batch of the workspace (another workspace's batch is refused and named)."""
+    workspace_id = _workspace_id(engine, args.workspace)
     try:
         with engine.begin() as conn:
-            result = undo_batch(conn, args.batch_id)
+            result = undo_batch(conn, workspace_id, args.batch_id)
     except UndoError as exc:
         raise CliError(str(exc)) from exc
     _print({"undone": result.batch_id, "file_name": result.file_name, "entity": result.entity}, args.json)
@@ -226,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--entity", choices=ENTITY_CHOICES, default="auto")
     p.add_argument("--workspace", default="Default")
-    p.add_argument("--mapping", help="name of a saved mapping preset")
+    p.add_argument("--mapping", help="name of a saved or built-in mapping preset")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ingest)
 
@@ -261,8 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batches)
 
-    p = sub.add_parser("undo", help="undo an import batch")
+    p = sub.add_parser("undo", help="undo an import batch of a workspace")
     p.add_argument("batch_id", type=int)
+    p.add_argument("--workspace", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_undo)
 
@@ -277,6 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)
+
+    from salesops.capacity.cli import register as register_capacity  # imports CliError from here
+
+    register_capacity(sub)
+
+    from salesops.cli_plan import register as register_plan  # the plan export lives in its own module
+
+    register_plan(sub)
     return parser
 
 

@@ -107,7 +107,7 @@ class Drift:
         sigma = float(np.std(np.diff(y), ddof=1)) if n > 2 else 0.5 * abs(float(y[-1]))
 
         def predict(h: int) -> np.ndarray:
-            return y[-1] + slope * np.arange(1, h + 1)
+            return float(y[-1]) + slope * np.arange(1, h + 1)
 
         def bands(h: int, level: int) -> tuple[np.ndarray, np.ndarray]:
             # Forecast standard error of a random walk with estimated drift: sigma * sqrt(h * (1 + h / (n - 1))).
@@ -202,7 +202,7 @@ class ETS:
             mean = level[t - 1] + damp * trend[t - 1]
             if season is not None:
                 mean = mean + season[t - self.period + (steps - 1) % self.period]
-            return mean
+            return np.asarray(mean, dtype=float)
 
         return forecast
 
@@ -311,7 +311,7 @@ class Sarima:
             n = len(y)
             for i in range(h):  # y_t = w_t - sum_k diff_k y_{t-k}
                 out[n + i] = w[i] - float(np.dot(diff[1:], out[n + i - 1 :: -1][: len(diff) - 1]))
-            return out[n:]
+            return np.asarray(out[n:], dtype=float)
 
         def bands(h: int, level: int) -> tuple[np.ndarray, np.ndarray]:
             psi = arma2ma(ar, ma, lags=h)
@@ -344,7 +344,7 @@ class OnLog:
         inner_bands = fitted.bands
 
         def predict(h: int) -> np.ndarray:
-            return np.exp(np.clip(fitted.predict(h), None, 700))
+            return np.asarray(np.exp(np.clip(fitted.predict(h), None, 700)), dtype=float)
 
         def bands(h: int, level: int) -> tuple[np.ndarray, np.ndarray]:
             assert inner_bands is not None
@@ -380,7 +380,7 @@ class Combination:
         banded = banded or [f for f in fits if f.bands is not None]
 
         def predict(h: int) -> np.ndarray:
-            return np.mean([f.predict(h) for f in fits], axis=0)
+            return np.asarray(np.mean([f.predict(h) for f in fits], axis=0), dtype=float)
 
         def bands(h: int, level: int) -> tuple[np.ndarray, np.ndarray]:
             mean = predict(h)

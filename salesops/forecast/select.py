@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -84,11 +85,12 @@ def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
 
     Raises ValueError when the index is not a DatetimeIndex or has no inferable frequency.
     """
-    if not isinstance(y.index, pd.DatetimeIndex):
+    y = y.astype(float).sort_index()
+    index = y.index
+    if not isinstance(index, pd.DatetimeIndex):
         raise ValueError("The series needs a DatetimeIndex (monthly 'MS' or weekly 'W-MON').")
     notes: list[str] = []
-    y = y.astype(float).sort_index()
-    freq = y.index.freq or (pd.infer_freq(y.index) if len(y) >= 3 else None) or "MS"
+    freq = index.freq or (pd.infer_freq(index) if len(y) >= 3 else None) or "MS"
     full = y.asfreq(freq) if len(y) else y
     missing = int(full.isna().sum())
     full = full.fillna(0.0)
@@ -98,7 +100,7 @@ def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
     nonzero = np.flatnonzero(full.to_numpy() != 0)
     if len(nonzero):
         full = full.iloc[nonzero[0] :]
-    full.index.freq = pd.tseries.frequencies.to_offset(freq)
+    full = full.set_axis(pd.DatetimeIndex(full.index, freq=freq))
     return full, notes
 
 
@@ -111,8 +113,9 @@ def forecast_series(y: pd.Series, horizon: int, level: int = 90, *, full_search:
         raise ValueError(f"The interval level must be one of {LEVELS}.")
     chosen = choose(y, horizon, full_search=full_search)
     lower, upper = render_bands(chosen, horizon, level)
-    future = index_after(chosen.series.index, horizon) if len(chosen.series) else pd.DatetimeIndex([])
-    period = seasonal_period(chosen.series.index.freqstr if len(chosen.series) else None)
+    index = cast(pd.DatetimeIndex, chosen.series.index)
+    future = index_after(index, horizon) if len(chosen.series) else pd.DatetimeIndex([])
+    period = seasonal_period(index.freqstr if len(chosen.series) else None)
     factors = _seasonal_factors(chosen.series, period, horizon) if not chosen.backtest.empty else None
     return ForecastResult(
         model=chosen.model,
@@ -136,8 +139,9 @@ def choose(y: pd.Series, horizon: int, *, full_search: bool = True) -> Chosen:
     if horizon < 1:
         raise ValueError("The horizon must be at least one period.")
     series, notes = prepare(y)
+    index = cast(pd.DatetimeIndex, series.index)
     values = series.to_numpy(dtype=float)
-    period = seasonal_period(series.index.freqstr if len(series) else None)
+    period = seasonal_period(index.freqstr if len(series) else None)
     if not len(values) or not np.any(values):
         notes.append("No bookings in the history: the forecast is zero until there is data.")
         zero = np.zeros(horizon)
@@ -344,7 +348,7 @@ def _frame(
             "upper": np.maximum(mean + above, clipped),
             "seasonal_factor": 1.0,
         },
-        index=pd.DatetimeIndex(future, name="period", freq=future.freq),
+        index=future.rename("period"),
     )
     if factors is not None:
         frame["seasonal_factor"] = factors

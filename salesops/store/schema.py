@@ -8,6 +8,8 @@ Columns an export carries beyond the canonical ones are kept as JSON text in ``e
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -34,7 +36,7 @@ metadata = MetaData(
 )
 
 
-def _ws(*, primary_key: bool = False) -> Column:
+def _ws(*, primary_key: bool = False) -> Column[int]:
     """The workspace key every table carries (part of the primary key on record tables)."""
     return Column(
         "workspace_id",
@@ -45,7 +47,7 @@ def _ws(*, primary_key: bool = False) -> Column:
     )
 
 
-def _record_columns() -> list[Column]:
+def _record_columns() -> list[Column[Any]]:
     """Bookkeeping columns shared by every imported record table."""
     return [
         Column("extra", Text),  # JSON object of the export's non-canonical columns
@@ -113,14 +115,26 @@ record_history = Table(
     Index("ix_record_history_batch", "batch_id"),
 )
 
+# Saved column mappings, per workspace: one workspace never sees or overwrites another's.
 mapping_presets = Table(
     "mapping_presets",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False, unique=True),
+    _ws(),
+    Column("name", String(200), nullable=False),
     Column("entity", String(20), nullable=False),
     Column("mapping", Text, nullable=False),  # JSON {source column: canonical field}
     Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("workspace_id", "name", name="uq_mapping_presets_ws_name"),
+)
+
+# The order of a workspace's open deal stages as the user set it in the mapping editor (salesops.kpi.stages).
+stage_orders = Table(
+    "stage_orders",
+    metadata,
+    _ws(primary_key=True),
+    Column("stage", String(255), primary_key=True),
+    Column("position", Integer, nullable=False),
 )
 
 reps = Table(
@@ -269,6 +283,8 @@ plans = Table(
     Column("created_at", DateTime, nullable=False),
     Column("approved_by", String(255)),
     Column("approved_at", DateTime),
+    Column("saved_at", DateTime),  # when a draft was saved as a named version (frozen from then on)
+    Column("based_on", Integer),  # the version a draft was started from, None for a fresh one
     UniqueConstraint("workspace_id", "version", name="uq_plans_ws_version"),
 )
 
@@ -301,6 +317,28 @@ action_items = Table(
     Column("status", String(20), nullable=False, default="open"),  # open | in_progress | done
     Column("needs_signoff", Boolean, nullable=False, default=False),
     Column("signed_off_by", String(255)),
+    Index("ix_action_items_plan", "plan_id"),
+)
+
+plan_signoffs = Table(
+    "plan_signoffs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ws(),
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("role", String(255), nullable=False),
+    Column("signed_at", DateTime, nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Index("ix_plan_signoffs_plan", "plan_id"),
+)
+
+lead_posts = Table(
+    "lead_posts",
+    metadata,
+    _ws(primary_key=True),
+    Column("lead_id", String(255), primary_key=True),
+    Column("posted_at", DateTime, nullable=False),
 )
 
 RECORD_TABLES: dict[str, Table] = {
@@ -310,4 +348,3 @@ RECORD_TABLES: dict[str, Table] = {
     "deals": deals,
     "activities": activities,
 }
-ENTITIES: tuple[str, ...] = tuple(RECORD_TABLES)

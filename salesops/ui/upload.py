@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from salesops.export.safe import csv_bytes
 from salesops.ingest import batches as batch_history
+from salesops.ingest.builtin_presets import builtin_names, builtin_preset
 from salesops.ingest.fields import ENTITIES, FIELDS
 from salesops.ingest.load import BatchResult, UndoError, undo_batch
 from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load, prepare
@@ -15,6 +16,7 @@ from salesops.ingest.presets import get_preset, list_presets, save_preset
 from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
+from salesops.ui.stage_order import stage_order_editor
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
@@ -38,6 +40,8 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
     """Editable mapping table: source column → canonical field, with detection confidence."""
     entity = prepared.entity or "deals"
     confidence = {m.source: m.confidence for m in prepared.detection.columns}
+    confidence |= {p.source: p.confidence for p in prepared.proposals if prepared.mapping.get(p.source) == p.field}
+    _suggestions(prepared)
     frame = pd.DataFrame(
         {
             t("Column in file"): list(prepared.table.frame.columns),
@@ -63,6 +67,18 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
         },
     )
     return {row[t("Column in file")]: row[t("Maps to")] for _, row in edited.iterrows() if row[t("Maps to")]}
+
+
+def _suggestions(prepared: Prepared) -> None:
+    """Say which columns were mapped, or could be, from what their values look like (header matching missed them)."""
+    for p in prepared.proposals:
+        applied = prepared.mapping.get(p.source) == p.field
+        text = (
+            "Mapped from its values: **{column}** → {field} ({confidence}, {reason})."
+            if applied
+            else "Suggested from its values: **{column}** → {field} ({confidence}, {reason}); pick it below to use it."
+        )
+        st.caption(t(text, column=plain(p.source), field=p.field, confidence=f"{p.confidence:.0%}", reason=t(p.reason)))
 
 
 def _summary(validated: Validated, prepared: Prepared) -> None:
@@ -114,36 +130,48 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         if not entity:
             st.info(t("Not recognised as a CRM entity: choose what it holds, or it is skipped."))
             return None
-        presets = list_presets_cached()
-        preset = st.selectbox(t("Apply a saved mapping"), ["", *presets], key=f"{key}_preset") if presets else ""
+        presets = [*builtin_names(), *list_presets_cached(workspace_id())]
+        preset = st.selectbox(t("Apply a saved or built-in mapping"), ["", *presets], key=f"{key}_preset")
         chosen = prepared.with_choice(entity) if entity != prepared.entity else prepared
         if preset:
-            with shared_engine().connect() as conn:
-                found = get_preset(conn, preset)
+            found = builtin_preset(preset)
+            if found is None:
+                with shared_engine().connect() as conn:
+                    found = get_preset(conn, workspace_id(), preset)
             if found:
                 chosen = chosen.with_choice(found[0], found[1])
         mapping = _mapping_editor(chosen, key=f"{key}_mapping_{entity}_{preset}")
         chosen = chosen.with_choice(entity, mapping)
         with st.popover(t("Save this mapping as a preset")):
             name = st.text_input(t("Preset name"), key=f"{key}_preset_name")
+            if name.strip() in presets:
+                st.caption(t("This workspace already has a preset named {name}: saving replaces it.", name=plain(name)))
             if st.button(t("Save preset"), key=f"{key}_preset_save") and name.strip():
-                with shared_engine().begin() as conn:
-                    save_preset(conn, name, entity, mapping)
-                list_presets_cached.clear()
-                st.success(t("Saved preset {name}.", name=name))
+                try:
+                    with shared_engine().begin() as conn:
+                        replaced = save_preset(conn, workspace_id(), name, entity, mapping)
+                except ValueError as exc:
+                    st.error(str(exc))
+                else:
+                    list_presets_cached.clear()
+                    done = t("Replaced preset {name} of this workspace.", name=plain(name)) if replaced else None
+                    st.success(done or t("Saved preset {name}.", name=plain(name)))
         try:
-            _summary(check(chosen), chosen)
+            validated = check(chosen)
         except (ValueError, UnreadableFileError) as exc:
             st.error(str(exc))
             return None
+        _summary(validated, chosen)
+        if entity == "deals":
+            stage_order_editor(validated, key)
         return chosen
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def list_presets_cached() -> list[str]:
-    """Saved mapping preset names (cached briefly; cleared when a preset is saved)."""
+def list_presets_cached(workspace: int) -> list[str]:
+    """The workspace's saved mapping preset names (cached briefly; cleared when a preset is saved)."""
     with shared_engine().connect() as conn:
-        return list_presets(conn)
+        return list_presets(conn, workspace)
 
 
 def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
@@ -243,7 +271,7 @@ def last_results(engine: Engine) -> None:
 
 def _rejected_csv(engine: Engine, batch_id: int) -> bytes:
     with engine.connect() as conn:
-        return csv_bytes(batch_history.rejected_frame(conn, batch_id))
+        return csv_bytes(batch_history.rejected_frame(conn, workspace_id(), batch_id))
 
 
 def history_section(engine: Engine, workspace_id: int) -> None:
@@ -267,7 +295,7 @@ def history_section(engine: Engine, workspace_id: int) -> None:
     if cols[1].button(t("Undo"), key="data_undo"):
         try:
             with engine.begin() as conn:
-                undo_batch(conn, int(batch_id))
+                undo_batch(conn, workspace_id, int(batch_id))
             st.session_state.pop(_RESULTS_KEY, None)
             st.cache_data.clear()
             st.toast(t("Batch {id} undone.", id=batch_id))

@@ -184,5 +184,6 @@ def test_airline_model_integrates_its_forecast_and_widens_its_band():
     assert np.allclose(fitted.predict(12), expected, rtol=0.06)
     assert fitted.bands is not None
     lower, upper = fitted.bands(12, 95)
-    assert np.all(lower < fitted.predict(12)) and np.all(fitted.predict(12) < upper)
+    assert np.all(lower < fitted.predict(12))
+    assert np.all(fitted.predict(12) < upper)
     assert np.all(np.diff(np.log(upper / lower)) > 0)
