@@ -292,4 +292,4 @@ def test_weekly_tab_forecasts_weeks_from_monday(app: AppTest) -> None:
     spec = _chart_with(app, "Weekly forecast")
     weeks = next(tr for tr in spec["data"] if tr.get("name") == "Weekly forecast")["x"]
     assert len(weeks) == 8
-    assert all(pd.Timestamp(day).dayofweek == 0 for day in weeks), "weeks start on Monday"
+    assert all(pd.Timestamp(day).day_of_week == 0 for day in weeks), "weeks start on Monday"
