@@ -16,7 +16,7 @@ from salesops.capacity.source import SupplyDemand, baseline_service_hours, from_
 from salesops.capacity.supply import defaults_used
 from salesops.filters import Filters
 from salesops.plan import list_plans, plan_version
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import fitted
 
 BASELINE = 0  # the picker's value for "no plan: the baseline forecast"
@@ -40,12 +40,14 @@ def team(workspace: int, version: int) -> tuple[Roster, FunnelRates] | None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def demand(workspace: int, version: int, plan: int, horizon: int, avg_deal_size: float | None) -> SupplyDemand | None:
+def demand(
+    workspace: int, version: int, plan: int, horizon: int, avg_deal_size: float | None, *, lang: str
+) -> SupplyDemand | None:
     """The chosen plan's demand, or the baseline forecast's (step 2's cached fit, the first time a few seconds)."""
     if plan != BASELINE:
         with engine().connect() as conn:
             saved = plan_version(conn, workspace, plan)
-        chosen = from_plan(saved, avg_deal_size, horizon) if saved is not None else None
+        chosen = from_plan(saved, avg_deal_size, horizon, lang) if saved is not None else None
         if chosen is not None:
             return chosen
     result = fitted(workspace, version, Filters(), metric="revenue", horizon=horizon, level=90, by=None).total
@@ -56,7 +58,7 @@ def demand(workspace: int, version: int, plan: int, horizon: int, avg_deal_size:
         with engine().connect() as conn:
             months = pd.DatetimeIndex(result.forecast.index)
             hours = baseline_service_hours(conn, workspace, months, result.forecast["mean"].to_numpy() / avg_deal_size)
-    return from_forecast(result, hours)
+    return from_forecast(result, hours, lang)
 
 
 def pick_source() -> Source:
@@ -101,7 +103,7 @@ def load(source: Source) -> SupplyBase | None:
         return None
     roster, rates = found
     with st.spinner(t("Reading the demand to plan for…"), show_time=True):
-        chosen = demand(ws, version, source.version, source.horizon, rates.avg_deal_size)
+        chosen = demand(ws, version, source.version, source.horizon, rates.avg_deal_size, lang=language())
     return None if chosen is None else SupplyBase(roster, rates, chosen)
 
 
