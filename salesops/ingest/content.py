@@ -24,12 +24,13 @@ MIN_CONFIDENCE = 0.5
 _SAMPLE_ROWS = 500
 _SHAPE_ONLY = 0.55  # a column whose values fit but whose header says nothing is a suggestion, not a mapping
 _WITH_HINT = 0.95
+_WON_AND_LOST = 0.85  # values holding both won and lost outcomes are a stage column whatever its header says
 
 # Needed fields per entity, first to last in the order they are assigned.
 NEEDED: dict[str, tuple[str, ...]] = {
     "deals": ("stage", "close_date", "created_date", "amount", "owner", "id"),
-    "activities": ("occurred_at", "owner"),
-    "leads": ("created_date", "source", "owner"),
+    "activities": ("occurred_at", "owner", "id"),
+    "leads": ("created_date", "source", "owner", "id"),
     "accounts": ("name",),
     "reps": ("name",),
 }
@@ -181,7 +182,8 @@ def _candidates(profiles: ValueProfiles, columns: list[str], entity: str, needed
             if shape <= 0:
                 continue
             hint = _hinted(field, str(column))
-            confidence = round(shape * (_WITH_HINT if hint else _SHAPE_ONLY), 3)
+            unhinted = _WON_AND_LOST if field == "stage" and profile.won_or_lost == 2 else _SHAPE_ONLY
+            confidence = round(shape * (_WITH_HINT if hint else unhinted), 3)
             reason = reason + (" and the header says so" if hint else "")
             found.append(Proposal(field, str(column), confidence, reason))
     return found
