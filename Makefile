@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` (app on the bundled sample data) and `make test` (whole suite).
-.PHONY: run test lint bench sample
+.PHONY: run test lint bench sample i18n
 
 run:
 	scripts/setup.sh
@@ -20,3 +20,11 @@ sample:
 
 bench:
 	.venv/bin/python benchmarks/ingest.py
+
+# Translation catalogs (Babel): extract every t()/translate()/N_() literal, merge into each .po, compile the .mo files.
+i18n:
+	.venv/bin/pybabel extract -F babel.cfg --no-default-keywords -k t -k translate -k N_ --no-location \
+		--sort-output --project "Sales Ops Planner" -o salesops/locale/messages.pot .
+	.venv/bin/pybabel update -i salesops/locale/messages.pot -d salesops/locale -D messages --no-fuzzy-matching \
+		--ignore-obsolete
+	.venv/bin/pybabel compile -d salesops/locale -D messages --statistics
