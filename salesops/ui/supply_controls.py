@@ -70,7 +70,8 @@ def _seed(defaults: dict[str, Any]) -> None:
 def _sales() -> dict[str, Any]:
     cols = st.columns(6)
     ramp_months = cols[0].slider(t("Ramp (months to full productivity)"), 0, 18, key="supply_ramp_months")
-    shape = cols[1].selectbox(t("Ramp shape"), RAMP_SHAPES, format_func=t, key="supply_ramp_shape")
+    names = {"linear": t("linear"), "s-curve": t("s-curve"), "step": t("step")}
+    shape = cols[1].selectbox(t("Ramp shape"), RAMP_SHAPES, format_func=names.__getitem__, key="supply_ramp_shape")
     attrition = cols[2].number_input(
         t("Rep attrition (% a month)"), 0.0, 20.0, step=0.1, format="%.2f", key="supply_attrition"
     )

@@ -15,6 +15,7 @@ from salesops.capacity.roster import DEFAULT_ATTRITION, DEFAULT_RAMP_MONTHS, Ros
 from salesops.capacity.source import SupplyDemand, baseline_service_hours, from_forecast, from_plan
 from salesops.capacity.supply import defaults_used
 from salesops.filters import Filters
+from salesops.i18n import N_
 from salesops.plan import list_plans, plan_version
 from salesops.ui.common import data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import fitted
@@ -107,18 +108,26 @@ def load(source: Source) -> SupplyBase | None:
     return None if chosen is None else SupplyBase(roster, rates, chosen)
 
 
-DEFAULT_NOTES = {
-    "reps": "No reps table: each deal owner with wins in the last 12 months counts as a fully ramped rep whose quota "
-    "is what they booked then. Import a reps export (quota, hire date, active) for a real roster.",
-    "quota": "Some reps have no quota: they get the team's median quota.",
-    "hire_date": "Some reps have no hire date: they count as fully ramped.",
-    "ramp_months": "Ramp: the data cannot show how new reps ramped (that needs three reps hired inside the "
-    "history), so the ramp is the default of {ramp} months.",
-    "attrition": "Attrition: no inactive reps with hire dates to learn from, so the default of {attrition} % a month.",
-    "support_heads": "Support staff are not in the data: the default is the heads that just serve the first month's "
-    "service hours. Enter your own under Supply assumptions.",
-    "attainment": "Attainment: no rep has bookings against a quota yet, so 100 % is assumed.",
-    "activities": "No activities in the data: the activity capacity and the funnel's activities are left out.",
+DEFAULT_NOTES = {  # worded where shown: t(DEFAULT_NOTES[key])
+    "reps": N_(
+        "No reps table: each deal owner with wins in the last 12 months counts as a fully ramped rep whose quota "
+        "is what they booked then. Import a reps export (quota, hire date, active) for a real roster."
+    ),
+    "quota": N_("Some reps have no quota: they get the team's median quota."),
+    "hire_date": N_("Some reps have no hire date: they count as fully ramped."),
+    "ramp_months": N_(
+        "Ramp: the data cannot show how new reps ramped (that needs three reps hired inside the "
+        "history), so the ramp is the default of {ramp} months."
+    ),
+    "attrition": N_(
+        "Attrition: no inactive reps with hire dates to learn from, so the default of {attrition} % a month."
+    ),
+    "support_heads": N_(
+        "Support staff are not in the data: the default is the heads that just serve the first month's "
+        "service hours. Enter your own under Supply assumptions."
+    ),
+    "attainment": N_("Attainment: no rep has bookings against a quota yet, so 100 % is assumed."),
+    "activities": N_("No activities in the data: the activity capacity and the funnel's activities are left out."),
 }
 
 

@@ -101,7 +101,10 @@ def test_pins_beyond_the_headcount_cap_raise_it_and_say_so() -> None:
     pinned[0, 0] = 3
     plan = optimise_hires([_need(0)], [_contractor()], np.full(H, 100.0), pinned, headcount_cap=1)
     assert plan.hires["count"].sum() == 3
-    assert "cap raised" in plan.note
+    assert [message for message, _ in plan.notes] == [
+        "The pinned hires ({n}) exceed the headcount cap ({cap}); cap raised."
+    ]
+    assert plan.notes[0][1] == {"n": 3, "cap": 1}
 
 
 def test_hire_only_where_it_pays() -> None:
