@@ -23,8 +23,4 @@ bench:
 
 # Translation catalogs (Babel): extract every t()/translate()/N_() literal, merge into each .po, compile the .mo files.
 i18n:
-	.venv/bin/pybabel extract -F babel.cfg --no-default-keywords -k t -k translate -k N_ --no-location \
-		--sort-output --project "Sales Ops Planner" -o salesops/locale/messages.pot .
-	.venv/bin/pybabel update -i salesops/locale/messages.pot -d salesops/locale -D messages --no-fuzzy-matching \
-		--ignore-obsolete
-	.venv/bin/pybabel compile -d salesops/locale -D messages --statistics
+	.venv/bin/python scripts/i18n.py
