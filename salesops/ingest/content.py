@@ -80,11 +80,14 @@ class Proposal:
 
 def _words(header: str) -> set[str]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(header))
-    return set(re.findall(r"[a-z0-9]+", spaced.lower()))
+    return set(re.findall(r"[^\W_]+", spaced.lower()))
 
 
 def _hinted(field: str, header: str) -> bool:
-    return bool(_words(header) & set(HINT_WORDS.get(field, ())))
+    """A hint word is a whole word of the header; a word of a script written without spaces (Chinese, Japanese)
+    only needs to occur in it."""
+    hints = HINT_WORDS.get(field, ())
+    return bool(_words(header) & set(hints)) or any(not w.isascii() and w in str(header) for w in hints)
 
 
 @dataclass(frozen=True)
