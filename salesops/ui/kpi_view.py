@@ -217,7 +217,7 @@ def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
 def _unit_name(first: date, name: str) -> str:
     """A compared unit in words: "Sep 2026", "Q3 2026" or "2025"."""
     if name == "growth_mom":
-        return fmt.month(first)
+        return fmt.month_label(first, language())
     return f"Q{(first.month - 1) // 3 + 1} {first.year}" if name == "growth_qoq" else str(first.year)
 
 

@@ -110,6 +110,21 @@ def test_labelled_renames_headers_and_keeps_values() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        ("2026-11", "en", "Nov 2026"),
+        ("2026-11", "zh-TW", "2026年11月"),
+        (pd.Timestamp("2026-03-31 23:59"), "zh-TW", "2026年3月"),
+        (pd.Period("2025-01", freq="M"), "en", "Jan 2025"),
+        (None, "en", fmt.MISSING),
+        (pd.NaT, "zh-TW", fmt.MISSING),
+    ],
+)
+def test_month_labels_follow_the_locale(value: object, lang: str, expected: str) -> None:
+    assert fmt.month_label(value, lang) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("13300000", 13_300_000),
@@ -142,8 +157,7 @@ def test_growth_is_signed_and_a_small_base_says_so() -> None:
     assert fmt.growth(None) == fmt.MISSING
 
 
-def test_days_and_months_read_as_words() -> None:
+def test_days_read_as_words() -> None:
     from datetime import date
 
     assert fmt.day(date(2023, 11, 1)) == "1 Nov 2023"
-    assert fmt.month(date(2026, 9, 1)) == "Sep 2026"
