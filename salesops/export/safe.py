@@ -1,27 +1,46 @@
-"""Spreadsheet-safe exports: cells that a spreadsheet would run as a formula are neutralised.
+"""User text made safe for every place it goes: spreadsheets, Markdown, terminals, file names.
 
-A cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab/carriage return before one) is prefixed with a single quote,
-as OWASP recommends against CSV injection; numbers stay numbers, so ``-500`` as a float is untouched.
+One helper per destination, shared by the UI, the CLI and every writer in :mod:`salesops.export`:
+- ``safe_cell`` / ``neutralise``: a text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+  ``-``, ``@``, tab, CR, or those after leading blanks) gets a single-quote prefix, as OWASP ASVS 1.2.10 asks; numbers
+  stay numbers, so ``-500`` as a float is untouched.
+- ``markdown_text``: Markdown specials, HTML brackets, ``$`` (LaTeX) and bare URLs shown literally.
+- ``escape_control``: control and bidirectional-override characters shown as ``\\x1b``-style escapes (terminal
+  escapes and forged lines cannot reach a terminal or a log).
+- ``safe_filename``: a download file name without path separators, quotes or control characters.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# Leading blanks do not stop a spreadsheet from reading "  =1+1" as a formula in some importers.
+_RISKY = re.compile(r"^[\s\x00]*[=+\-@\t\r\n\x00]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$|#{}()])")
+_URL_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data|file|www)([:.])")
+_FILENAME_BAD = re.compile(r'[\\/:*?"<>|;\x00-\x1f\x7f]+')
+
+
+def safe_cell(value: str) -> str:
+    """One text cell that cannot start a formula in Excel, LibreOffice or Google Sheets."""
+    return "'" + value if _RISKY.match(value) else value
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells cannot start a formula."""
+    """A copy of ``frame`` whose text cells and column names cannot start a formula."""
     out = frame.copy()
     for name in out.columns:
         col = out[name]
         if pd.api.types.is_string_dtype(col) or col.dtype == object:
             text = col.astype("string")
-            risky = text.str.startswith(_TRIGGERS).fillna(False)
+            risky = text.str.match(_RISKY.pattern).fillna(False)
             if risky.any():
                 out[name] = text.mask(risky, "'" + text)
-    out.columns = [("'" + str(c)) if str(c).startswith(_TRIGGERS) else str(c) for c in out.columns]
+    out.columns = [safe_cell(str(c)) for c in out.columns]
     return out
 
 
@@ -31,3 +50,37 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     CRLF as the row terminator also makes the writer quote any cell holding a bare CR or LF.
     """
     return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def escape_control(text: str) -> str:
+    """``text`` with control, format (bidi overrides) and line-separator characters shown as escapes; the rest kept."""
+    return "".join(_escaped(ch) if _is_control(ch) else ch for ch in text) if _has_control(text) else text
+
+
+def _has_control(text: str) -> bool:
+    return any(_is_control(ch) for ch in text)
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def markdown_text(text: object) -> str:
+    """``text`` escaped so Markdown (and Streamlit's Markdown) shows it literally: no links, images, HTML or LaTeX.
+
+    Every character the user sees is kept; only backslashes are added (a bare ``https://`` or ``www.`` is
+    auto-linked by GitHub-flavoured Markdown, so the ``:`` or ``.`` after it is escaped too).
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _URL_SCHEME.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def safe_filename(name: str, default: str = "download") -> str:
+    """A download file name: no path parts, quotes, separators or control characters; at most 120 characters."""
+    cleaned = _FILENAME_BAD.sub("_", escape_control(name).replace("\\", "_")).strip(" ._")
+    return cleaned[:120] or default

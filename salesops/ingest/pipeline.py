@@ -14,14 +14,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from salesops.i18n import translate
 from salesops.ingest.detect import Detection, default_activity_type, detect
 from salesops.ingest.load import BatchResult, Progress, load_batch, no_progress
-from salesops.ingest.readers import SourceTable, UnreadableFileError, read_tables
+from salesops.ingest.readers import SourceTable, UnreadableFileError, display_name, read_tables
 from salesops.ingest.validate import Validated, validate
 from salesops.store import workspaces as ws
+from salesops.store.transactions import StoreBusyError, run_write
 
 __all__ = ["Prepared", "Skipped", "UnreadableFileError", "ingest_paths", "load", "prepare", "sha256_of"]
 
@@ -92,24 +93,29 @@ def prepare(
 
 
 def check(prepared: Prepared) -> Validated:
-    """Validate the whole table under the chosen entity and mapping (nothing is written)."""
+    """Validate the whole table under the chosen entity and mapping (nothing is written); reader notes come first."""
     if prepared.entity is None:
         raise UnreadableFileError(
             translate("{name}: not recognised as deals, activities, leads, accounts or reps.", name=prepared.name)
         )
-    return validate(
+    validated = validate(
         prepared.table.frame,
         prepared.entity,
         prepared.mapping,
         default_activity_type=default_activity_type(prepared.name),
     )
+    return replace(validated, notes=(*prepared.table.notes, *validated.notes))
 
 
 def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progress = no_progress) -> BatchResult:
-    """Validate and write one table as one batch, all in one transaction."""
+    """Validate and write one table as one batch, all in one write transaction (retried while the store is busy).
+
+    Raises StoreBusyError (nothing written) when another import kept the store locked through every retry.
+    """
     progress(0.02, translate("Validating {n} rows…", n=len(prepared.table.frame)))
     validated = check(prepared)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> BatchResult:
         return load_batch(
             conn,
             workspace_id,
@@ -125,6 +131,8 @@ def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progre
             notes=validated.notes,
             progress=progress,
         )
+
+    return run_write(engine, write, workspace_id=workspace_id)
 
 
 _ENTITY_ORDER = {"reps": 0, "accounts": 1, "leads": 2, "deals": 3, "activities": 4}
@@ -154,17 +162,19 @@ def ingest_paths(
     """Import files into ``workspace`` (created if needed); reps and accounts load before the deals naming them.
 
     A file that cannot be read, or a table that is no CRM entity, is reported as skipped; the others still load.
+    A workspace this call created is removed again when nothing was loaded into it.
     """
-    with engine.begin() as conn:
-        workspace_id = ws.get_or_create(conn, workspace)
     prepared: list[Prepared] = []
     outcome: list[BatchResult | Skipped] = []
     for path in paths:
         try:
             prepared += prepare(Path(path), Path(path).name, entity=entity, mapping=mapping)
         except (UnreadableFileError, OSError) as exc:
-            outcome.append(Skipped(Path(path).name, str(exc) or type(exc).__name__, unreadable=True))
+            outcome.append(Skipped(display_name(Path(path).name), str(exc) or type(exc).__name__, unreadable=True))
     prepared.sort(key=lambda p: _ENTITY_ORDER.get(p.entity or "", 9))
+    with engine.connect() as conn:
+        existed = ws.find(conn, workspace.strip()) is not None
+    workspace_id = run_write(engine, lambda conn: ws.get_or_create(conn, workspace))
     for item in prepared:
         if item.entity is None:
             reason = translate("not recognised as deals, activities, leads, accounts or reps")
@@ -172,6 +182,8 @@ def ingest_paths(
             continue
         try:
             outcome.append(load(engine, workspace_id, item))
-        except ValueError as exc:  # e.g. a deals table without any stage column mapped
+        except (ValueError, StoreBusyError) as exc:  # e.g. a deals table without any stage column mapped
             outcome.append(Skipped(item.name, str(exc), unreadable=False))
+    if not existed and not any(isinstance(o, BatchResult) for o in outcome):
+        run_write(engine, lambda conn: ws.delete_if_unused(conn, workspace_id))
     return outcome

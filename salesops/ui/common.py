@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,10 +10,11 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from salesops import demo
-from salesops.export.safe import csv_bytes
+from salesops.export.safe import csv_bytes, markdown_text
 from salesops.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
+from salesops.store.transactions import run_write
 
 WORKSPACE_KEY = "app_workspace_id"
 LANGUAGE_KEY = "app_language"
@@ -75,8 +75,7 @@ def workspace_sidebar() -> None:
         with st.popover(t("New workspace")):
             name = st.text_input(t("Name"), key="app_new_workspace_name")
             if st.button(t("Create"), key="app_new_workspace_create") and name.strip():
-                with engine().begin() as conn:
-                    st.session_state[WORKSPACE_KEY] = ws.get_or_create(conn, name)
+                st.session_state[WORKSPACE_KEY] = run_write(engine(), lambda conn: ws.get_or_create(conn, name))
                 st.rerun()
         langs = list(LANGUAGES)
         st.selectbox(
@@ -97,10 +96,6 @@ def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, fi
     st.download_button(label, data=build, file_name=file_name, mime="text/csv", on_click="ignore", key=key)
 
 
-# Enough to stop emphasis, code, links, images and HTML; "." and "-" stay as they are (file names, amounts).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$])")
-
-
 def plain(text: object) -> str:
     """``text`` (a CRM value, a file name) escaped so Markdown shows it literally: no links, images or markup."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return markdown_text(text)
