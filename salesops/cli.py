@@ -25,7 +25,7 @@ from salesops.ingest.pipeline import Skipped, ingest_paths
 from salesops.ingest.presets import get_preset
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
-from salesops.store.transactions import StoreBusyError, run_write
+from salesops.store.transactions import StoreError, run_write
 
 ENTITY_CHOICES = ("auto", "deals", "activities", "leads", "accounts", "reps")
 
@@ -170,7 +170,7 @@ def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
     """Undo one import batch."""
     try:
         result = run_write(engine, lambda conn: undo_batch(conn, args.batch_id))
-    except (UndoError, StoreBusyError) as exc:
+    except (UndoError, StoreError) as exc:
         raise CliError(str(exc)) from exc
     _print({"undone": result.batch_id, "file_name": result.file_name, "entity": result.entity}, args.json)
     return 0

@@ -22,7 +22,7 @@ from salesops.ingest.load import BatchResult, Progress, load_batch, no_progress
 from salesops.ingest.readers import SourceTable, UnreadableFileError, display_name, read_tables
 from salesops.ingest.validate import Validated, validate
 from salesops.store import workspaces as ws
-from salesops.store.transactions import StoreBusyError, run_write
+from salesops.store.transactions import StoreError, run_write
 
 __all__ = ["Prepared", "Skipped", "UnreadableFileError", "ingest_paths", "load", "prepare", "sha256_of"]
 
@@ -110,7 +110,7 @@ def check(prepared: Prepared) -> Validated:
 def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progress = no_progress) -> BatchResult:
     """Validate and write one table as one batch, all in one write transaction (retried while the store is busy).
 
-    Raises StoreBusyError (nothing written) when another import kept the store locked through every retry.
+    Raises StoreError (nothing written) when the store stayed busy, its disk is full or the connection was lost.
     """
     progress(0.02, translate("Validating {n} rows…", n=len(prepared.table.frame)))
     validated = check(prepared)
@@ -182,7 +182,7 @@ def ingest_paths(
             continue
         try:
             outcome.append(load(engine, workspace_id, item))
-        except (ValueError, StoreBusyError) as exc:  # e.g. a deals table without any stage column mapped
+        except (ValueError, StoreError) as exc:  # e.g. a deals table without any stage column mapped
             outcome.append(Skipped(item.name, str(exc), unreadable=False))
     if not existed and not any(isinstance(o, BatchResult) for o in outcome):
         run_write(engine, lambda conn: ws.delete_if_unused(conn, workspace_id))

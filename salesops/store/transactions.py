@@ -27,13 +27,39 @@ _BUSY_WORDS = ("database is locked", "database table is locked", "database is bu
                "could not serialize", "lock timeout", "canceling statement due to lock timeout")  # fmt: skip
 
 
-class StoreBusyError(RuntimeError):
+_FULL_WORDS = ("database or disk is full", "disk is full", "no space left on device", "could not extend file")
+_LOST_WORDS = ("terminating connection", "server closed the connection", "connection is closed",
+               "consuming input failed", "canceling statement due to statement timeout", "connection already closed")  # fmt: skip
+
+
+class StoreError(RuntimeError):
+    """A write the database could not finish; the transaction rolled back, so nothing of it was stored."""
+
+
+class StoreBusyError(StoreError):
     """Another import, undo or save held the store for too long; nothing of this write was stored."""
 
 
 def is_busy(error: BaseException) -> bool:
     """True for the database's "busy / locked / serialization" failures, which a later retry may get past."""
     return isinstance(error, OperationalError | DBAPIError) and any(w in str(error).lower() for w in _BUSY_WORDS)
+
+
+def _plain_failure(error: DBAPIError) -> StoreError | None:
+    """A clear StoreError for a full disk, a lost connection or a statement timeout; None for anything else."""
+    text = str(error).lower()
+    if any(word in text for word in _FULL_WORDS):
+        return StoreError(
+            translate("The database disk is full; nothing was written. Free some space (or ask your admin) and retry.")
+        )
+    if any(word in text for word in _LOST_WORDS):
+        return StoreError(
+            translate(
+                "The connection to the database was lost or timed out during the write; nothing was written. "
+                "Try again; if it keeps happening, ask your admin to check the database server."
+            )
+        )
+    return None
 
 
 @contextmanager
@@ -55,13 +81,20 @@ def run_write(
     retries: int = RETRIES,
     pause: float = 0.5,
 ) -> T:
-    """Run ``write`` in a :func:`write_transaction`, retrying while the store is busy, else StoreBusyError."""
+    """Run ``write`` in a :func:`write_transaction`, retrying while the store is busy.
+
+    Raises StoreBusyError when the store stays busy, StoreError for a full disk or a lost connection; in every
+    case the transaction was rolled back.
+    """
     for attempt in range(retries + 1):
         try:
             with write_transaction(engine, workspace_id) as conn:
                 return write(conn)
         except (OperationalError, DBAPIError) as error:
             if not is_busy(error):
+                plain = _plain_failure(error)
+                if plain is not None:
+                    raise plain from error
                 raise
             if attempt == retries:
                 raise StoreBusyError(

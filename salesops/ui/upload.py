@@ -14,7 +14,7 @@ from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load,
 from salesops.ingest.presets import get_preset, list_presets, save_preset
 from salesops.ingest.readers import check_upload_size, display_name
 from salesops.ingest.validate import Validated
-from salesops.store.transactions import StoreBusyError, run_write
+from salesops.store.transactions import StoreError, run_write
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
 
@@ -275,7 +275,7 @@ def history_section(engine: Engine, workspace_id: int) -> None:
             st.cache_data.clear()
             st.toast(t("Batch {id} undone.", id=batch_id))
             st.rerun()
-        except (UndoError, StoreBusyError) as exc:
+        except (UndoError, StoreError) as exc:
             st.error(plain(exc))
     rejected = int(loaded.set_index("id").loc[batch_id, "rows_rejected"])
     if rejected:
