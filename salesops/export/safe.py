@@ -1,10 +1,10 @@
 """User text made safe for every place it goes: spreadsheets, Markdown, terminals, file names.
 
 One helper per destination, shared by the UI, the CLI and every writer in :mod:`salesops.export`:
-- ``safe_cell`` / ``neutralise``: a text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
-  ``-``, ``@``, tab, CR, or those after leading blanks) gets a single-quote prefix, as OWASP ASVS 1.2.10 asks; numbers
-  stay numbers, so ``-500`` as a float is untouched.
-- ``markdown_text``: Markdown specials, HTML brackets, ``$`` (LaTeX) and bare URLs shown literally.
+- ``neutralise`` / ``safe_cell``: a text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+  ``-``, ``@``, tab, CR, LF or NUL, also after leading blanks) gets a single-quote prefix, as OWASP ASVS 1.2.10
+  asks; numbers stay numbers, so ``-500`` as a float is untouched.
+- ``markdown_escape``: Markdown specials, HTML brackets, ``$`` (LaTeX) and bare-URL autolinks shown literally.
 - ``escape_control``: control and bidirectional-override characters shown as ``\\x1b``-style escapes (terminal
   escapes and forged lines cannot reach a terminal or a log).
 - ``safe_filename``: a download file name without path separators, quotes or control characters.
@@ -17,11 +17,9 @@ import unicodedata
 
 import pandas as pd
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-# Leading blanks do not stop a spreadsheet from reading "  =1+1" as a formula in some importers.
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# Leading blanks do not stop every spreadsheet from reading "  =1+1" as a formula.
 _RISKY = re.compile(r"^[\s\x00]*[=+\-@\t\r\n\x00]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$|#{}()])")
-_URL_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data|file|www)([:.])")
 _FILENAME_BAD = re.compile(r'[\\/:*?"<>|;\x00-\x1f\x7f]+')
 
 
@@ -52,6 +50,20 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+# Enough to stop emphasis, code, links, bare-URL autolinks (":" escaped), images, tables and HTML; "." and "-" stay
+# as they are (names, amounts).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$|#:])")
+
+
+def markdown_escape(text: object) -> str:
+    """``text`` (a CRM value, a file name) escaped so Markdown shows it literally: no links, images or markup.
+
+    Line breaks become spaces, so a value cannot start a heading or end a table row.
+    """
+    flat = " ".join(str(text).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat).replace("www.", "www\\.")
+
+
 def escape_control(text: str) -> str:
     """``text`` with control, format (bidi overrides) and line-separator characters shown as escapes; the rest kept."""
     return "".join(_escaped(ch) if _is_control(ch) else ch for ch in text) if _has_control(text) else text
@@ -68,16 +80,6 @@ def _is_control(ch: str) -> bool:
 def _escaped(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def markdown_text(text: object) -> str:
-    """``text`` escaped so Markdown (and Streamlit's Markdown) shows it literally: no links, images, HTML or LaTeX.
-
-    Every character the user sees is kept; only backslashes are added (a bare ``https://`` or ``www.`` is
-    auto-linked by GitHub-flavoured Markdown, so the ``:`` or ``.`` after it is escaped too).
-    """
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-    return _URL_SCHEME.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
 def safe_filename(name: str, default: str = "download") -> str:

@@ -28,8 +28,14 @@ _BUSY_WORDS = ("database is locked", "database table is locked", "database is bu
 
 
 _FULL_WORDS = ("database or disk is full", "disk is full", "no space left on device", "could not extend file")
-_LOST_WORDS = ("terminating connection", "server closed the connection", "connection is closed",
-               "consuming input failed", "canceling statement due to statement timeout", "connection already closed")  # fmt: skip
+_LOST_WORDS = (
+    "terminating connection",
+    "server closed the connection",
+    "connection is closed",
+    "connection already closed",
+    "consuming input failed",
+    "canceling statement due to statement timeout",
+)
 
 
 class StoreError(RuntimeError):

@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from salesops import demo
-from salesops.export.safe import csv_bytes, markdown_text
+from salesops.export.safe import csv_bytes, markdown_escape
 from salesops.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
@@ -98,4 +98,4 @@ def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, fi
 
 def plain(text: object) -> str:
     """``text`` (a CRM value, a file name) escaped so Markdown shows it literally: no links, images or markup."""
-    return markdown_text(text)
+    return markdown_escape(text)
