@@ -8,13 +8,16 @@ One helper per destination, shared by the UI, the CLI and every writer in :mod:`
 - ``escape_control``: control and bidirectional-override characters shown as ``\\x1b``-style escapes (terminal
   escapes and forged lines cannot reach a terminal or a log).
 - ``safe_filename``: a download file name without path separators, quotes or control characters.
+- ``inert_figure``: data values in plotly labels, legends and hovers shown as text (no live ``<a href>``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
@@ -86,3 +89,48 @@ def safe_filename(name: str, default: str = "download") -> str:
     """A download file name: no path parts, quotes, separators or control characters; at most 120 characters."""
     cleaned = _FILENAME_BAD.sub("_", escape_control(name).replace("\\", "_")).strip(" ._")
     return cleaned[:120] or default
+
+
+# Trace properties that carry data values into labels, legends and hovers (plotly renders <a href>, <b>, <br>...
+# in them); layout axis properties that repeat category values.
+_TRACE_TEXT_KEYS = ("x", "y", "z", "text", "hovertext", "labels", "parents", "ids", "customdata", "name")
+_AXIS_TEXT_KEYS = ("categoryarray", "ticktext")
+# plotly express writes group values into hover templates; only the layout tags the app itself uses stay live there.
+_TEMPLATE_KEYS = ("hovertemplate", "texttemplate")
+_FOREIGN_TAG = re.compile(r"<(?!/?(?:br|extra|b|i|em|sup|sub)\b)", re.IGNORECASE)
+
+
+def plotly_text(text: str) -> str:
+    """``text`` shown literally by plotly: its pseudo-HTML tags become entities, which plotly prints as characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inert(value: Any) -> Any:
+    """``value`` with every string in it (a scalar, a list, a tuple or an object array) passed through plotly_text."""
+    if isinstance(value, str):
+        return plotly_text(value)
+    if isinstance(value, np.ndarray):
+        return np.vectorize(_inert, otypes=[object])(value) if value.dtype == object and value.size else value
+    if isinstance(value, list | tuple):
+        return type(value)(_inert(v) for v in value)
+    return value
+
+
+def inert_figure(fig: Any) -> Any:
+    """``fig`` (a plotly Figure) with data values in labels, legends, hovers and category axes shown as text.
+
+    Only data-bearing properties change; titles and hover templates written by the app keep their markup.
+    """
+    for trace in fig.data:
+        for key in _TRACE_TEXT_KEYS:
+            if key in trace and trace[key] is not None:
+                trace[key] = _inert(trace[key])
+        for key in _TEMPLATE_KEYS:
+            if key in trace and isinstance(trace[key], str):
+                trace[key] = _FOREIGN_TAG.sub("&lt;", trace[key])
+    for axis_name in [name for name in fig.layout if name.startswith(("xaxis", "yaxis"))]:
+        axis = fig.layout[axis_name]
+        for key in _AXIS_TEXT_KEYS:
+            if axis[key] is not None:
+                axis[key] = _inert(axis[key])
+    return fig

@@ -13,6 +13,7 @@ from salesops.demand import LeadDemand, leads_needed_frame
 from salesops.demand.leads import LeadHistory, lead_history, project_leads
 from salesops.segments.figures import money, percent
 from salesops.store.workspaces import describe
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
@@ -87,7 +88,7 @@ def render(outcome: DemandForecast) -> None:
             x=outcome.adjusted.index, y=outcome.adjusted["mean"], mode="lines+markers", name=t("Statistical forecast")
         )
     fig.update_layout(title=t("Expected revenue from leads per month"), legend={"orientation": "h"}, margin={"t": 50})
-    st.plotly_chart(fig, key="demand_leads_chart", width="stretch")
+    show(fig, "demand_leads_chart")
     st.caption(demand.note + " " + t("Leads cover the whole workspace: the sidebar filters do not apply here."))
     csv_download(demand.frame, t("Download lead demand (CSV)"), "demand_leads.csv", "demand_dl_leads")
     if agreement is not None:

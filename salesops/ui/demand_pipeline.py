@@ -9,6 +9,7 @@ import streamlit as st
 from salesops.demand.pipeline import PipelineForecast, pipeline_forecast
 from salesops.filters import Filters
 from salesops.segments.figures import money
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
@@ -74,7 +75,7 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
         legend={"orientation": "h"},
         margin={"t": 50},
     )
-    st.plotly_chart(fig, key="demand_pipeline_chart", width="stretch")
+    show(fig, "demand_pipeline_chart")
     st.caption(
         t(
             "The pipeline only holds deals already open, so it fades after a few months; the statistical forecast "

@@ -17,6 +17,7 @@ from salesops.demand.calendar import complete_history, last_data_day
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
 from salesops.segments.figures import money
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_controls import DemandSettings
 
@@ -115,7 +116,7 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
     if outcome.history_note:
         st.info(outcome.history_note)
     _totals(outcome)
-    st.plotly_chart(_forecast_figure(outcome), key="demand_forecast_chart", width="stretch")
+    show(_forecast_figure(outcome), "demand_forecast_chart")
     csv_download(
         lambda: forecast_table(outcome), t("Download forecast data (CSV)"), "demand_forecast.csv", "demand_dl_fc"
     )
@@ -135,7 +136,7 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
             return outcome
         left, right = st.columns(2)
         with left:
-            st.plotly_chart(_backtest_figure(outcome), key="demand_backtest_chart", width="stretch")
+            show(_backtest_figure(outcome), "demand_backtest_chart")
             csv_download(result.backtest_path, t("Download backtest (CSV)"), "demand_backtest.csv", "demand_dl_bt")
         with right:
             st.dataframe(_candidates(outcome), hide_index=True, width="stretch")
@@ -286,7 +287,7 @@ def render_breakdown(outcome: DemandForecast) -> None:
         legend={"orientation": "h"},
         margin={"t": 50},
     )
-    st.plotly_chart(fig, key="demand_breakdown_chart", width="stretch")
+    show(fig, "demand_breakdown_chart")
     st.caption(
         outcome.fit.reconciliation
         + " "

@@ -9,6 +9,7 @@ import streamlit as st
 
 from salesops.filters import Filters
 from salesops.segments.icp import DIMENSIONS, LOW_CONFIDENCE_BELOW, Dimension, ICPResult, icp, ideal_profile, rep_focus
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
 
 DIMENSION_LABELS: dict[str, str] = {
@@ -105,7 +106,7 @@ def render(filters: Filters | None = None) -> None:
     if segments.empty:
         st.info(t("No closed deals to segment by this dimension in the selection."))
         return
-    st.plotly_chart(win_rate_chart(segments), key="icp_win_rate_chart", width="stretch")
+    show(win_rate_chart(segments), "icp_win_rate_chart")
     if (segments["confidence"] == "low").any():
         st.caption(
             t("Grey bars: fewer than {n} closed deals, too few to read (low confidence).", n=LOW_CONFIDENCE_BELOW)
@@ -148,5 +149,5 @@ def render(filters: Filters | None = None) -> None:
         st.info(t("No won deals with an owner in the selection."))
         return
     st.caption(t("Focus index: a rep's share of won revenue in a segment / the team's share. Above 1 = leans in."))
-    st.plotly_chart(focus_heatmap(focus), key="icp_focus_chart", width="stretch")
+    show(focus_heatmap(focus), "icp_focus_chart")
     csv_download(focus, t("Download rep focus (CSV)"), f"rep_focus_{dimension}.csv", "icp_focus_download")

@@ -18,6 +18,7 @@ from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
 from salesops.segments.figures import money, percent
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 
 TOP_REPS = 25  # bars shown in per-rep charts; the CSV holds every rep
@@ -240,7 +241,7 @@ def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
         labels={"period": t("Close date"), "won_revenue": t("Won revenue"), "deals_won": t("Deals won")},
         title=title,
     )
-    st.plotly_chart(fig, key="kpi_bookings_chart", width="stretch")
+    show(fig, "kpi_bookings_chart")
     st.caption(title)
     csv_download(frame, t("Download bookings (CSV)"), f"bookings_{freq}.csv", "kpi_bookings_csv")
 
@@ -268,7 +269,7 @@ def _funnel_chart(ws: int, version: int, filters: Filters) -> None:
         },
         title=title,
     )
-    st.plotly_chart(fig, key="kpi_funnel_chart", width="stretch")
+    show(fig, "kpi_funnel_chart")
     steps = [
         t("{a} → {b}: {rate}", a=a, b=b, rate=_percent(rate))
         for a, b, rate in zip(frame["stage"], frame["stage"].iloc[1:], frame["conversion_to_next"], strict=False)
@@ -305,7 +306,7 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
         title=title,
     )
     fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, key="kpi_leaderboard_chart", width="stretch")
+    show(fig, "kpi_leaderboard_chart")
     caption = title if len(frame) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
     st.caption(caption)
     csv_download(frame, t("Download leaderboard (CSV)"), "leaderboard.csv", "kpi_leaderboard_csv")
@@ -380,7 +381,7 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
         title=title,
     )
     fig.update_layout(barmode="stack")
-    st.plotly_chart(fig, key="kpi_mix_chart", width="stretch")
+    show(fig, "kpi_mix_chart")
     st.caption(title)
     csv_download(mix, t("Download activity mix (CSV)"), f"activity_mix_{freq}.csv", "kpi_mix_csv")
 
@@ -400,7 +401,7 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
     )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, key="kpi_by_rep_chart", width="stretch")
+    show(fig, "kpi_by_rep_chart")
     caption = title if len(by_rep) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
     st.caption(caption)
     csv_download(by_rep, t("Download activities per rep (CSV)"), "activities_by_rep.csv", "kpi_by_rep_csv")

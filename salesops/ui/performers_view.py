@@ -13,6 +13,7 @@ from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
 from salesops.plan.actuals import PlanComparison, latest_plan_vs_actual
 from salesops.segments.figures import money, percent
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
 
 FINDINGS_SHOWN = 6
@@ -113,7 +114,7 @@ def render(filters: Filters | None = None) -> None:
     else:
         st.info(t("The top and bottom groups differ by less than 20 % on every measure."))
     st.caption(result.note)
-    st.plotly_chart(metrics_chart(result.metrics), key="perf_metrics_chart", width="stretch")
+    show(metrics_chart(result.metrics), "perf_metrics_chart")
     csv_download(result.metrics, t("Download the metrics (CSV)"), "top_vs_bottom_metrics.csv", "perf_metrics_download")
     mix = activity_mix(result.metrics)
     if mix.empty:
@@ -124,7 +125,7 @@ def render(filters: Filters | None = None) -> None:
         fig = px.bar(mix, x="group", y="share", color="activity_type", text_auto=".0%")
         fig.update_layout(barmode="stack", yaxis_tickformat=".0%", xaxis_title="", yaxis_title=t("Share of activities"))
         fig.update_layout(legend_title_text=t("Activity"))
-        st.plotly_chart(fig, key="perf_mix_chart", width="stretch")
+        show(fig, "perf_mix_chart")
         csv_download(mix, t("Download the activity mix (CSV)"), "activity_mix.csv", "perf_mix_download")
     with st.expander(t("Reps and their group")):
         st.dataframe(
@@ -183,7 +184,7 @@ def _saved_plan_section() -> None:
         ]
     )
     fig.update_layout(margin={"t": 30}, legend={"orientation": "h"}, yaxis_title=t(found.metric.capitalize()))
-    st.plotly_chart(fig, key="plan_vs_actual_chart", width="stretch")
+    show(fig, "plan_vs_actual_chart")
     st.dataframe(
         months,
         hide_index=True,
@@ -221,7 +222,7 @@ def _accuracy(filters: Filters) -> None:
         f"{(forecast - actual) / actual * 100:+.0f} %" if actual else "—",
         help=t("(forecast − actual) / actual"),
     )
-    st.plotly_chart(accuracy_chart(monthly), key="accuracy_chart", width="stretch")
+    show(accuracy_chart(monthly), "accuracy_chart")
     csv_download(monthly, t("Download the months (CSV)"), "forecast_vs_actual.csv", "accuracy_monthly_download")
     st.caption(result.note)
     for flag in result.flags:
