@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -26,6 +27,7 @@ from salesops.ingest.pipeline import Skipped, ingest_paths
 from salesops.ingest.presets import get_preset
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
+from salesops.store.backup import BackupError, backup_workspace, restore_workspace
 from salesops.store.transactions import StoreError, run_write
 
 ENTITY_CHOICES = ("auto", "deals", "activities", "leads", "accounts", "reps")
@@ -169,6 +171,29 @@ def cmd_batches(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(engine: Engine, args: argparse.Namespace) -> int:
+    """Write one workspace to a single backup file."""
+    workspace_id = _workspace_id(engine, args.workspace)
+    with engine.connect() as conn:
+        data = backup_workspace(conn, workspace_id)
+    Path(args.path).write_bytes(data)
+    print(f"backup: {_shown(args.workspace)} -> {_shown(args.path)} ({len(data):,} bytes)")
+    return 0
+
+
+def cmd_restore(engine: Engine, args: argparse.Namespace) -> int:
+    """Restore a backup file as a new workspace (never over an existing one)."""
+    try:
+        data = Path(args.path).read_bytes()
+        workspace_id = run_write(engine, lambda conn: restore_workspace(conn, data, args.name))
+    except (OSError, BackupError, StoreError) as exc:
+        raise CliError(str(exc)) from exc
+    with engine.connect() as conn:
+        name = ws.names(conn).get(workspace_id, "")
+    print(f"restored: {_shown(name)}")
+    return 0
+
+
 def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
     """Undo one import batch of the workspace (another workspace's batch is refused and named)."""
     workspace_id = _workspace_id(engine, args.workspace)
@@ -283,6 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batches)
+
+    p = sub.add_parser("backup", help="back up a workspace to one file (restores on SQLite or PostgreSQL)")
+    p.add_argument("path")
+    p.add_argument("--workspace", required=True)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a workspace backup as a new workspace")
+    p.add_argument("path")
+    p.add_argument("--name", help="name of the restored workspace (default: the backed-up name)")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("undo", help="undo an import batch of a workspace")
     p.add_argument("batch_id", type=int)
