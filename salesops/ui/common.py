@@ -76,6 +76,7 @@ def workspace_sidebar() -> None:
             name = st.text_input(t("Name"), key="app_new_workspace_name")
             if st.button(t("Create"), key="app_new_workspace_create") and name.strip():
                 st.session_state[WORKSPACE_KEY] = run_write(engine(), lambda conn: ws.get_or_create(conn, name))
+                st.session_state.pop("app_workspace_select", None)  # else the picker's old choice switches back
                 st.rerun()
         langs = list(LANGUAGES)
         st.selectbox(

@@ -11,7 +11,7 @@ import streamlit as st
 
 from salesops.plan import latest_plan, save_draft
 from salesops.plan.drafts import LINE_COLUMNS
-from salesops.ui.common import engine, t, workspace_id
+from salesops.ui.common import engine, plain, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 PIPELINE_METRICS = ("commit", "best_case", "pipeline_weighted")
@@ -99,7 +99,7 @@ def render(outcome: DemandForecast, pipeline: pd.DataFrame | None, service: pd.D
     text = t(
         "plan version {version}: “{name}” ({status}, {when}, {n} lines)",
         version=plan.version,
-        name=plan.name,
+        name=plain(plan.name),
         status=t(plan.status),
         when=f"{plan.created_at:%Y-%m-%d %H:%M}",
         n=len(plan.lines),
