@@ -7,6 +7,7 @@ on the 10th holds a third of that month, and forecasting from it would pull ever
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
@@ -14,6 +15,8 @@ from sqlalchemy import Connection, func, select
 from salesops.store.schema import deals
 
 COMPLETE_DAY = 25
+
+History = TypeVar("History", pd.Series, pd.DataFrame)
 
 
 def last_data_day(conn: Connection, workspace_id: int) -> date | None:
@@ -37,7 +40,7 @@ def first_forecast_month(last_day: date) -> pd.Period:
     return last_complete_month(last_day).to_period("M") + 1
 
 
-def complete_history(series: pd.Series | pd.DataFrame, last_day: date | None) -> tuple[pd.Series | pd.DataFrame, str]:
+def complete_history(series: History, last_day: date | None) -> tuple[History, str]:
     """A monthly series (or frame of them) ending at the last complete month: an incomplete last month is dropped,
     quiet months up to it are 0. Returns the series and a warning ("" when nothing was dropped)."""
     if last_day is None or not len(series):

@@ -26,7 +26,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import PurePosixPath
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import charset_normalizer
 import numpy as np
@@ -37,6 +37,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer.md import mess_ratio
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from salesops.export.safe import escape_control
 
@@ -133,7 +135,7 @@ def check_upload_size(size: int, name: str) -> None:
 
 
 def read_tables(
-    source: BinaryIO | bytes | str | os.PathLike, filename: str, *, sheet: str | None = None
+    source: BinaryIO | bytes | str | os.PathLike[str], filename: str, *, sheet: str | None = None
 ) -> list[SourceTable]:
     """Read an uploaded file into one SourceTable per table (one per ZIP member, the chosen sheet of a workbook)."""
     name = display_name(str(filename))
@@ -141,7 +143,7 @@ def read_tables(
     return _read_any(data, name, sheet)
 
 
-def _read_source(source: BinaryIO | bytes | str | os.PathLike, name: str) -> bytes:
+def _read_source(source: BinaryIO | bytes | str | os.PathLike[str], name: str) -> bytes:
     """The file's bytes, after checking its size against the upload cap (a path or stream is not read when over)."""
     if isinstance(source, bytes | bytearray | memoryview):
         check_upload_size(len(source), name)
@@ -316,15 +318,18 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> SourceTable:
     return SourceTable(table_name, frame, None, None, dropped + skipped_footer, sheets)
 
 
-def _sheet_rows(worksheet: Any, name: str) -> tuple[int, list[str | None], list[list[str | None]], list[int]] | None:
-    """Header row number, header cells, data rows and their sheet row numbers; None for an empty sheet.
+def _sheet_rows(worksheet: object, name: str) -> tuple[int, list[str | None], list[list[str | None]], list[int]] | None:
+    """Header row number, header cells, data rows and their sheet row numbers; None for an empty sheet or a chart.
 
     The sheet's own <dimension> is ignored (writers set it to A1:XFD1048576 when whole columns are formatted), and
     the columns and cells read are capped before they pile up.
     """
-    worksheet.reset_dimensions()
+    if not isinstance(worksheet, ReadOnlyWorksheet | Worksheet):
+        return None
+    if isinstance(worksheet, ReadOnlyWorksheet):
+        worksheet.reset_dimensions()
     header_row, header, body, numbers, cells_read = 0, None, [], [], 0
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(worksheet.values, start=1):
         cells = [_cell_text(value) for value in values]
         while cells and cells[-1] is None:
             cells.pop()

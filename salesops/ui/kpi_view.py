@@ -17,9 +17,10 @@ from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
+from salesops.kpi.missing import costs_in_store
 from salesops.segments.figures import money, percent
 from salesops.ui.charts import show
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 
 TOP_REPS = 25  # bars shown in per-rep charts; the CSV holds every rep
 FREQ_LABELS = {"D": "Daily", "W": "Weekly", "M": "Monthly"}
@@ -48,6 +49,13 @@ def cached_presence(workspace: int, version: int) -> Presence:
     """Whether the workspace has deals / activities at this data version."""
     with engine().connect() as conn:
         return presence(conn, workspace)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_missing(workspace: int, version: int, lang: str) -> list[str]:
+    """What needed fields left unmapped or empty cost the figures (e.g. won deals without a close date)."""
+    with engine().connect() as conn:
+        return costs_in_store(conn, workspace, lang)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -445,6 +453,8 @@ def render(filters: Filters) -> None:
         return
     now = cached_summary(ws, version, filters)
     before = _comparable(now)
+    for message in cached_missing(ws, version, language()):
+        st.warning(message)
 
     st.subheader(t("Output KPIs"))
     if not has.deals:

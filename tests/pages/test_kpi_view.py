@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -160,3 +162,35 @@ def test_kpis_by_team_on_demand(app: AppTest) -> None:
     won = _won_deals()
     assert table["won_revenue"].sum() == pytest.approx(won["Amount"].sum())
     assert {"email", "selling_hours", "win_rate"} <= set(table.columns)
+
+
+def test_won_deals_without_close_date_are_named_on_the_page(app: AppTest, tmp_path: Path) -> None:
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal ID,Stage,Amount,Owner,Created\n"
+        "1,Closed Won,100,Ann,2025-01-01\n2,Closed Won,50,Ann,2025-01-03\n3,Open,10,Bo,2025-02-01\n"
+    )
+    engine = get_engine(os.environ["DATABASE_URL"])
+    ingest_paths(engine, "KPI no close date", [path])
+    with engine.connect() as conn:
+        workspace = ws.find(conn, "KPI no close date")
+    engine.dispose()
+    _page(app, workspace)
+    warnings = "\n".join(w.value for w in app.warning)
+    assert "2 won deals have no close date and are left out of revenue; map a close-date column." in warnings
+
+
+def test_zoho_funnel_on_the_page_runs_in_pipeline_order(app: AppTest, datasets: Path) -> None:
+    engine = get_engine(os.environ["DATABASE_URL"])
+    ingest_paths(engine, "KPI Zoho funnel", [datasets / "zoho-crm-sample-export" / "Potentials.csv"])
+    with engine.connect() as conn:
+        workspace = ws.find(conn, "KPI Zoho funnel")
+    engine.dispose()
+    _page(app, workspace)
+    funnel = next(c.value for c in app.caption if c.value.startswith("Stage funnel"))
+    order = ["Created", "Prospect", "Qualification", "Needs Analysis", "Initial Offer", "Proposal/Price Quote"]
+    order += ["Negotiation/Review", "Won"]
+    steps = [f"{a} → {b}:" for a, b in itertools.pairwise(order)]
+    positions = [funnel.find(step) for step in steps]
+    assert -1 not in positions, funnel
+    assert positions == sorted(positions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -20,14 +21,12 @@ from salesops.ingest.detect import (
 )
 from salesops.ingest.fields import FIELDS
 from salesops.ingest.synonyms import SYNONYMS
-
-DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+from tests.conftest import DATASETS, require
 
 
 def _headers(relative: str) -> list[str]:
     path = DATASETS / relative
-    if not path.exists():
-        pytest.skip(f"sample dataset {relative} not available")
+    require(path.exists(), f"sample dataset {relative} not available")
     first_line = path.read_bytes().splitlines()[0].decode("utf-8-sig", errors="replace")
     return next(csv.reader([first_line]))
 
@@ -281,8 +280,7 @@ def test_files_that_hold_no_crm_entity_get_none(relative: str) -> None:
 
 
 def test_every_real_mapping_uses_canonical_fields_once() -> None:
-    if not DATASETS.exists():
-        pytest.skip("shared datasets not available")
+    require(DATASETS.exists(), "shared datasets not available")
     for path in sorted(DATASETS.glob("*/*.csv")):
         detection = _detect_file(str(path.relative_to(DATASETS)))
         fields = list(detection.mapping().values())
@@ -544,3 +542,83 @@ def test_sample_dataset_mapping_is_a_builtin_preset() -> None:
     assert set(mapping) <= set(headers)
     assert {mapping["close_value"], mapping["engage_date"]} == {"amount", "created_date"}
     assert builtin_preset("no such preset") is None
+
+
+VENDOR_DEALS = [
+    (
+        "dynamics",
+        [
+            "(Do Not Modify) Opportunity",
+            "Topic",
+            "Potential Customer",
+            "Est. Revenue",
+            "Est. Close Date",
+            "Owner",
+            "Pipeline Phase",
+            "Status",
+            "Created On",
+        ],
+        {"(Do Not Modify) Opportunity": "id", "Est. Revenue": "amount", "Pipeline Phase": "stage", "Status": "status"},
+    ),
+    (
+        "close",
+        [
+            "id",
+            "lead_name",
+            "status_label",
+            "status_type",
+            "value",
+            "confidence",
+            "user_name",
+            "date_created",
+            "date_won",
+        ],
+        {"status_label": "stage", "status_type": "status", "user_name": "owner", "date_won": "close_date"},
+    ),
+    (
+        "odoo",
+        [
+            "ID",
+            "Opportunity",
+            "Customer",
+            "Salesperson",
+            "Sales Team",
+            "Stage",
+            "Expected Revenue",
+            "Probability",
+            "Expected Closing",
+            "Created on",
+        ],
+        {"Expected Revenue": "amount", "Salesperson": "owner", "Expected Closing": "close_date"},
+    ),
+    (
+        "freshsales",
+        ["Name", "Deal value", "Deal stage", "Expected close date", "Sales owner", "Sales account", "Created at"],
+        {"Deal value": "amount", "Sales owner": "owner", "Created at": "created_date"},
+    ),
+    (
+        "monday",
+        [
+            "Name",
+            "Owner",
+            "Deal Stage",
+            "Deal Value",
+            "Expected Close Date",
+            "Close Probability",
+            "Forecast Value",
+            "Creation Log",
+            "Item ID",
+        ],
+        {"Forecast Value": "expected_revenue", "Creation Log": "created_date", "Item ID": "id"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("source_format", "headers", "expected"), VENDOR_DEALS, ids=[c[0] for c in VENDOR_DEALS])
+def test_other_crms_documented_deal_exports(source_format: str, headers: list[str], expected: dict[str, str]) -> None:
+    detection = detect(headers, file_name="export.csv")
+    assert (detection.source_format, detection.entity) == (source_format, "deals")
+    mapping = detection.mapping()
+    assert {header: mapping.get(header) for header in expected} == expected
+    snake = detect([re.sub(r"[^a-z0-9]+", "_", h.lower()).strip("_") for h in headers], file_name="export.csv")
+    assert snake.source_format == source_format  # markers match whatever the case and punctuation
