@@ -108,9 +108,9 @@ def _restore_table(
         old_id = values.pop("id") if surrogate else None
         values["workspace_id"] = workspace_id
         if own_ids:
-            new_ids[table.name][int(old_id)] = int(
-                conn.execute(table.insert().values(**values)).inserted_primary_key[0]
-            )
+            key = conn.execute(table.insert().values(**values)).inserted_primary_key
+            assert key is not None  # an INSERT of one row always reports its key
+            new_ids[table.name][int(str(old_id))] = int(key[0])
         else:
             batch.append(values)
             if len(batch) >= 5_000:
