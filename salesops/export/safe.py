@@ -58,13 +58,21 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$|#:])")
 
 
+# GitHub-flavoured Markdown links bare URLs and e-mail addresses even when their ":" or "." is backslash-escaped
+# (seen in Streamlit's renderer); an invisible word joiner inside the scheme word or before "@" stops it.
+_AUTOLINK = re.compile(r"(?i)\b(h)(ttps?\b)|\b(f)(tp\b)|\b(w)(ww\\?\.)|\b(m)(ailto\b)")
+WORD_JOINER = "\u2060"
+
+
 def markdown_escape(text: object) -> str:
     """``text`` (a CRM value, a file name) escaped so Markdown shows it literally: no links, images or markup.
 
-    Line breaks become spaces, so a value cannot start a heading or end a table row.
+    Line breaks become spaces, so a value cannot start a heading or end a table row; what the user sees is the text
+    itself (backslashes and invisible word joiners are the only additions).
     """
     flat = " ".join(str(text).splitlines())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat).replace("www.", "www\\.")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", flat).replace("www.", "www\\.").replace("@", WORD_JOINER + "@")
+    return _AUTOLINK.sub(lambda m: WORD_JOINER.join(g for g in m.groups() if g is not None), escaped)
 
 
 def escape_control(text: str) -> str:

@@ -22,7 +22,7 @@ from salesops.store import get_engine
 from salesops.store import workspaces as ws
 from salesops.store.schema import deals, import_batches, workspaces
 from salesops.store.transactions import StoreBusyError, run_write
-from tests.conftest import PG_ADMIN_URL, _fresh_pg_database, postgres_available
+from tests.conftest import PG_ADMIN_URL, _fresh_pg_database, postgres_available, require
 
 REPO = Path(__file__).resolve().parents[2]
 FIRST_START = "import sys; from salesops.store import get_engine; get_engine(sys.argv[1]).dispose()"
@@ -54,8 +54,7 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'new.db'}"
         return
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    require(postgres_available(), "PostgreSQL is not answering")
     name, admin = _fresh_pg_database()
     yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as conn:

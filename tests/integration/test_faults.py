@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,7 @@ from salesops.store import get_engine
 from salesops.store import workspaces as ws
 from salesops.store.schema import deals, import_batches, metadata
 from salesops.store.transactions import StoreError
+from tests.conftest import PG_ADMIN_URL, _fresh_pg_database, postgres_available, require
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -121,13 +123,19 @@ def test_a_full_disk_writes_nothing_and_says_so(sqlite_engine: Engine, tmp_path:
 
 
 @pytest.fixture
-def pg_engine(engine: Engine) -> Engine:
-    """The PostgreSQL flavour of the engine fixture only."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
-    return engine
+def pg_engine() -> Iterator[Engine]:
+    """A migrated, empty throwaway PostgreSQL database (these faults exist only there)."""
+    require(postgres_available(), "PostgreSQL is not answering")
+    name, admin = _fresh_pg_database()
+    engine = get_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
+@pytest.mark.postgres
 def test_a_killed_postgresql_connection_mid_import_writes_nothing(pg_engine: Engine) -> None:
     """F14: the server ends the importing connection inside its transaction; nothing lands, the user is told."""
     with pg_engine.begin() as conn:
@@ -162,6 +170,7 @@ def test_a_killed_postgresql_connection_mid_import_writes_nothing(pg_engine: Eng
     assert counts(pg_engine) == before
 
 
+@pytest.mark.postgres
 def test_a_postgresql_statement_timeout_writes_nothing(pg_engine: Engine) -> None:
     """F14: a server-side statement timeout during the import rolls it back with a plain message."""
     with pg_engine.begin() as conn:

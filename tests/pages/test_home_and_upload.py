@@ -109,7 +109,7 @@ def test_a_workspace_name_is_shown_as_text_on_home(app: AppTest, demo_store: str
     app.run()
     assert not app.exception
     headers = [h.value for h in app.subheader]
-    assert r"Workspace: Team \<b\>x\</b\> \[a\](http\://evil.example)" in headers, headers
+    assert "Workspace: Team \\<b\\>x\\</b\\> \\[a\\](h\u2060ttp\\://evil.example)" in headers, headers
 
 
 def test_mapping_editor_proposes_columns_from_their_values(app: AppTest) -> None:
