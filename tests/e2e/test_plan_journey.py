@@ -1,5 +1,6 @@
-"""Journey: a fresh workspace, the Maven CRM deals uploaded, pages 1-4 walked, the plan downloaded as XLSX, PDF and
-PPTX, each opened with its own library and holding the plan total the page shows."""
+"""Journey: a fresh workspace, the Maven CRM deals uploaded, demand (page 2) and supply (page 3) saved into the plan,
+page 4 read and the plan downloaded as XLSX, PDF and PPTX, each opened with its own library and holding the plan
+total the page shows."""
 
 from __future__ import annotations
 
@@ -67,7 +68,11 @@ def test_fresh_workspace_maven_deals_to_plan_downloads(page: Page, app_url: str)
     _upload_deals(page)
     _save_demand(page)
     _open(page, "3 · Supply planning")
+    page.get_by_role("button", name="Save supply into the plan").click()
+    expect(page.get_by_text(re.compile("Saved as draft version 2"))).to_be_visible(timeout=120_000)
     _open(page, "4 · Alignment & plan")
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="Hires planned")).to_be_visible()
+    expect(page.get_by_text(re.compile("No supply part in this plan"))).to_have_count(0)
     value = page.locator('[data-testid="stMetric"]').filter(has_text=TOTAL).locator('[data-testid="stMetricValue"]')
     expect(value).to_have_text(re.compile(r"^\$[\d,]+$"), timeout=120_000)
     shown = value.inner_text().strip()
