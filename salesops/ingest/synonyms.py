@@ -7,12 +7,10 @@ case-, space- and punctuation-insensitive, so ``"Close Date"`` also covers ``Clo
 
 from __future__ import annotations
 
-Synonym = str | tuple[str, float]
-SynonymTable = dict[str, dict[str, tuple[Synonym, ...]]]
+from salesops.ingest.synonym_types import ID_FALLBACK, NEAR, Synonym, SynonymTable
+from salesops.ingest.synonyms_zh import CHINESE
 
-# Fallback confidences: an id column only stands in for a name, a related date only for the real one.
-ID_FALLBACK = 0.7
-NEAR = 0.9
+__all__ = ["ID_FALLBACK", "NEAR", "SYNONYMS", "Synonym", "SynonymTable"]
 
 SALESFORCE: SynonymTable = {
     "deals": {
@@ -678,7 +676,7 @@ GENERIC: SynonymTable = {
     },
 }
 
-SYNONYMS: dict[str, SynonymTable] = {
+_NATIVE: dict[str, SynonymTable] = {
     "salesforce": SALESFORCE,
     "hubspot": HUBSPOT,
     "pipedrive": PIPEDRIVE,
@@ -691,6 +689,19 @@ SYNONYMS: dict[str, SynonymTable] = {
     "odoo": ODOO,
     "generic": GENERIC,
 }
+
+
+def _with_language(native: SynonymTable, labels: SynonymTable | None) -> SynonymTable:
+    """A vendor's table with another language's labels appended to each field (the native spellings first)."""
+    if labels is None:
+        return native
+    return {
+        entity: {f: fields.get(f, ()) + labels.get(entity, {}).get(f, ()) for f in fields | labels.get(entity, {})}
+        for entity, fields in native.items()
+    }
+
+
+SYNONYMS: dict[str, SynonymTable] = {vendor: _with_language(t, CHINESE.get(vendor)) for vendor, t in _NATIVE.items()}
 
 # Headers that look like a canonical field but mean something else: never mapped, not even fuzzily.
 # A call's "Call Type" is Inbound/Outbound, not the activity kind; "Is closed lost" is not "is closed".

@@ -72,13 +72,22 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
 def _suggestions(prepared: Prepared) -> None:
     """Say which columns were mapped, or could be, from what their values look like (header matching missed them)."""
     for p in prepared.proposals:
-        applied = prepared.mapping.get(p.source) == p.field
-        text = (
-            "Mapped from its values: **{column}** → {field} ({confidence}, {reason})."
-            if applied
-            else "Suggested from its values: **{column}** → {field} ({confidence}, {reason}); pick it below to use it."
-        )
-        st.caption(t(text, column=plain(p.source), field=p.field, confidence=f"{p.confidence:.0%}", reason=t(p.reason)))
+        values = {
+            "column": plain(p.source),
+            "field": p.field,
+            "confidence": f"{p.confidence:.0%}",
+            "reason": ", ".join(t(r) for r in p.reasons),
+        }
+        if prepared.mapping.get(p.source) == p.field:
+            st.caption(t("Mapped from its values: **{column}** → {field} ({confidence}: {reason}).", **values))
+        else:
+            st.caption(
+                t(
+                    "Suggested from its values: **{column}** → {field} ({confidence}: {reason}); pick it below to "
+                    "use it.",
+                    **values,
+                )
+            )
 
 
 def _summary(validated: Validated, prepared: Prepared) -> None:
