@@ -196,19 +196,23 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def accuracy(which: str, sample: int | None, cached: bool) -> None:
+def accuracy(which: str, sample: int | None, *, cached: bool, with_peers: bool) -> None:
     """Score engine and peers on the chosen competition series; print the means and write them to benchmarks/out.
 
     ``cached`` uses only the peers' forecasts already cached (while a long peers run fills the cache; a separate
-    run may have cached the development series in peers-dev.jsonl)."""
+    run may have cached the development series in peers-dev.jsonl); ``with_peers`` then scores only the series
+    the cache covers."""
     series = competitions()
     keys = select(ordered(list(series)), which, sample)
     target = OUT / "peers-competitions.jsonl"
     if not cached:
         run_peers(OUT / "competitions.json", target, keys)
     caches = [path for path in (target, OUT / "peers-dev.jsonl") if path.exists()]
-    table = score_all(series, keys, {k: v for path in caches for k, v in peer_forecasts(path).items()})
-    report(table, f"accuracy-{which}-{sample or 'full'}")
+    peers = {k: v for path in caches for k, v in peer_forecasts(path).items()}
+    if cached and with_peers:  # the largest fixed-seed sample the peers' cache covers so far
+        keys = [k for k in keys if k in peers]
+    table = score_all(series, keys, peers)
+    report(table, f"accuracy-{which}-{sample or 'full'}{'-peers' if with_peers else ''}")
     engine = table[table["method"] == "Engine"]
     print("engine alone on every series scored:")
     print(engine.groupby("set")[["mase", "smape", "cover80", "cover95", "seconds"]].mean().round(3).to_string())
@@ -306,9 +310,10 @@ def main() -> None:
     parser.add_argument("--set", dest="which", choices=["all", "dev", "heldout"], default="all")
     parser.add_argument("--sample", type=int, default=None, help="first N series of each competition's seed-0 order")
     parser.add_argument("--cached", action="store_true", help="use only the peers' forecasts cached so far")
+    parser.add_argument("--with-peers", action="store_true", help="with --cached: only the series the cache covers")
     args = parser.parse_args()
     if args.part == "accuracy":
-        accuracy(args.which, args.sample, args.cached)
+        accuracy(args.which, args.sample, cached=args.cached, with_peers=args.with_peers)
     elif args.part == "peers":  # fill the peers' cache only (a long run, resumable): held-out series first
         order = ordered(list(competitions()))
         run_peers(OUT / "competitions.json", OUT / "peers-competitions.jsonl", peers_order(order))

@@ -56,7 +56,7 @@ def render(outcome: DemandForecast) -> None:
     fig.update_layout(title=t("Per week (weeks from Monday)"), legend={"orientation": "h"})
     st.plotly_chart(fig, key="demand_weekly_chart", width="stretch")
     st.markdown(
-        t("**Chosen model:** {model}  \n**Why:** {note}", model=plain(result.model), note=plain(result.method_note))
+        t("**Weekly model:** {model}  \n**Why:** {note}", model=plain(result.model), note=plain(result.method_note))
     )
     st.caption(
         t(
