@@ -7,6 +7,7 @@ same everywhere. Downloads keep raw numbers in their cells (they never call this
 - ``money_compact(v)``: an amount for tiles and chart titles: "$13.3M", "$493k", "$4.2k", "$850".
 - ``percent(f)`` / ``percent(f, signed=True)``: a fraction as a percentage: "38 %", "+126 %", "-4.5 %" (digits=1).
 - ``count(n)``: "1,204"; ``number(x, digits)``: "3.5"; ``days(x)``: "42 days".
+- ``month_label(m, lang)``: "Nov 2026", "2026年11月" (Babel's locale data).
 - Missing values (None, NaN, ±inf) give ``MISSING`` ("—"); negative amounts keep their sign: "-$1,234".
 - ``column_label(name, lang)``: the words for a canonical or KPI column ("win_rate" -> "Win rate"), from the one
   table ``COLUMNS``; unknown names are spelt out ("lead_source_x" -> "Lead source x") so no snake_case reaches a
@@ -17,12 +18,14 @@ same everywhere. Downloads keep raw numbers in their cells (they never call this
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 import pandas as pd
+from babel.dates import format_skeleton
 
-from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.i18n import DEFAULT_LANGUAGE, gettext_code, translate
 
 MISSING = "—"
 """What a missing figure shows as (never "nan", "None" or "inf")."""
@@ -121,6 +124,15 @@ def number(value: float | None, digits: int = 1) -> str:
     return MISSING if number_ is None else f"{_half_up(number_, digits):,.{digits}f}"
 
 
+def month_label(value: str | date | pd.Timestamp | pd.Period | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A month as its readers write it, through Babel's locale data: "Nov 2026" in English, "2026年11月" in zh-TW."""
+    month = None if value is None else pd.Period(value, freq="M")
+    if not isinstance(month, pd.Period):  # None, and NaT (what a missing date becomes)
+        return MISSING
+    locale = "en_US" if lang == DEFAULT_LANGUAGE else gettext_code(lang)
+    return str(format_skeleton("yMMM", month.to_timestamp().date(), locale=locale))
+
+
 def days(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """A duration in whole days: 41.6 -> "42 days"."""
     number_ = _finite(value)
@@ -128,6 +140,25 @@ def days(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
         return MISSING
     shown = round(number_)
     return translate("{n} day" if shown == 1 else "{n} days", lang, n=f"{shown:,}")
+
+
+SMALL_BASE_GROWTH = 3.0
+"""Growth above +300 % says more about a small starting figure than about the business: shown as a multiple."""
+
+
+def growth(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A relative change as "+12 %"; past +300 % as "×14.2, small base" so a tiny previous figure is not hidden."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    if number > SMALL_BASE_GROWTH:
+        return translate("×{x}, small base", lang, x=f"{_half_up(1 + number, 1)}")
+    return percent(number, signed=True)
+
+
+def day(value: date) -> str:
+    """A date as people read it: "1 Nov 2023"."""
+    return f"{value.day} {value:%b %Y}"
 
 
 def by_kind(value: float | None, kind: Kind, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -285,7 +316,7 @@ COLUMNS: dict[str, tuple[str, Kind]] = {
     "reason": ("Reason", "text"),
     # step 4: plan, actions, sign-off, plan vs actual
     "planned": ("Planned", "money"),
-    "error": ("Error", "money"),
+    "error": ("Difference", "money"),
     "planned_closed": ("Planned closed deals", "number"),
     "actual_closed": ("Closed deals", "count"),
     "planned_win_rate": ("Planned win rate", "percent"),
@@ -345,3 +376,21 @@ def column_kind(name: str) -> Kind:
 def labelled(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """``frame`` with its columns renamed to words for display (values untouched; downloads keep raw names)."""
     return frame.rename(columns={name: column_label(str(name), lang) for name in frame.columns})
+
+
+_SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def parse_money(text: str) -> float | None:
+    """An amount typed as people write it: "13300000", "$13,300,000", "13.3M", "250k"; None when it is not one."""
+    cleaned = text.strip().lower().replace(",", "").replace(" ", "")
+    for symbol in sorted((s.strip().lower() for s in CURRENCY_SYMBOLS.values()), key=len, reverse=True):
+        cleaned = cleaned.removeprefix(symbol)
+    scale = _SUFFIXES.get(cleaned[-1:], 1.0)
+    if scale != 1.0:
+        cleaned = cleaned[:-1]
+    try:
+        value = float(cleaned) * scale
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

@@ -16,10 +16,10 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 # Debian packages: Chromium renders the plan's charts (kaleido) and runs the browser tests through Playwright
-# (nothing may download a browser build here); Noto CJK lets the PDF plan and chart images show Chinese.
+# (nothing may download a browser build here); AR PL UMing lets the PDF plan and chart images show Chinese.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-[ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSansCJK-* >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+[ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || missing+=(fonts-arphic-uming)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
