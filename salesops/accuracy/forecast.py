@@ -21,11 +21,11 @@ from sqlalchemy import ColumnElement, Connection, case, func, select
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.filters import Filters
+from salesops.formatting import percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
 from salesops.kpi.outputs import resolve_period
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import percent
 from salesops.store.schema import deals
 from salesops.store.sqlfn import in_workspace_scan, month_of
 

@@ -64,7 +64,7 @@ class PlanReport:
 
 
 def as_of_day(conn: Connection, workspace_id: int, today: date) -> date:
-    """The latest deal date not after ``today`` (DESIGN.md's as-of date); ``today`` when there are no deals."""
+    """The latest deal date not after ``today`` (docs/architecture.md "As-of date"); ``today`` without deals."""
     last = last_data_day(conn, workspace_id)
     return min(last, today) if last is not None else today
 
