@@ -18,3 +18,5 @@ class Filters:
     segments: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    # Deals in several currencies are never added together: figures then cover one currency at a time.
+    currency: str | None = None

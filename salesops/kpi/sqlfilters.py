@@ -100,6 +100,8 @@ def deal_conditions(
         conditions.append(deals.c.lead_source.in_(filters.sources))
     if filters.products:
         conditions.append(deals.c.product.in_(filters.products))
+    if filters.currency:
+        conditions.append(deals.c.currency == filters.currency)
     return conditions
 
 
