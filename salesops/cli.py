@@ -127,7 +127,10 @@ def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         report = quality_report(conn, workspace_id, args.today or date.today())
-    findings = [{k: v for k, v in dataclasses.asdict(f).items() if k != "base"} for f in report.findings]
+    findings = [
+        {**{k: v for k, v in dataclasses.asdict(f).items() if k not in ("base", "values")}, "message": f.describe()}
+        for f in report.findings
+    ]
     if args.json:
         _print({"score": report.score, "findings": findings}, True)
     else:

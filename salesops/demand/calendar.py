@@ -12,6 +12,7 @@ from typing import TypeVar
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
+from salesops.i18n import Wording
 from salesops.store.schema import deals
 
 COMPLETE_DAY = 25
@@ -49,8 +50,11 @@ def complete_history(series: History, last_day: date | None) -> tuple[History, s
     index = pd.date_range(series.index[0], end, freq="MS", name=series.index.name)
     warning = ""
     if series.index[-1] > end:
-        warning = (
-            f"{last_day:%B %Y} is left out of the history: the data end on {last_day.isoformat()}, before day "
-            f"{COMPLETE_DAY}, and a part month would pull the forecast down."
+        warning = Wording(
+            "{month} is left out of the history: the data end on {day}, before day {complete}, and a part month "
+            "would pull the forecast down.",
+            month=f"{last_day:%Y-%m}",
+            day=last_day.isoformat(),
+            complete=COMPLETE_DAY,
         )
     return series.reindex(index, fill_value=0.0), warning

@@ -13,7 +13,7 @@ from salesops.demand.leads import LeadHistory, lead_history, project_leads
 from salesops.formatting import MISSING, count, money_compact, percent
 from salesops.store.workspaces import describe
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 
@@ -26,7 +26,7 @@ def cached_history(workspace: int, version: int, threshold: float) -> LeadHistor
 
 def cached_leads(workspace: int, version: int, horizon: int, lead_volume_pct: float, threshold: float) -> LeadDemand:
     """Lead cohorts projected ``horizon`` months with the lead-volume change (pure, so a slider move costs no SQL)."""
-    return project_leads(cached_history(workspace, version, threshold), horizon, lead_volume_pct)
+    return project_leads(cached_history(workspace, version, threshold), horizon, lead_volume_pct, language())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

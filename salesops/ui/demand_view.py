@@ -113,15 +113,15 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
         return None
     result, h = outcome.fit.total, settings.horizon
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(t(warning))
     if outcome.history_note:
-        st.info(outcome.history_note)
+        st.info(t(outcome.history_note))
     _totals(outcome)
     charts.show(_forecast_figure(outcome), "demand_forecast_chart")
     csv_download(
         lambda: forecast_table(outcome), t("Download forecast data (CSV)"), "demand_forecast.csv", "demand_dl_fc"
     )
-    st.markdown(t("**Chosen model:** {model}  \n**Why:** {note}", model=result.model, note=result.method_note))
+    st.markdown(t("**Chosen model:** {model}  \n**Why:** {note}", model=result.model, note=t(result.method_note)))
     st.caption(
         t(
             "Shaded band: {level} % prediction interval of the statistical model, scaled by the assumptions. "

@@ -42,7 +42,7 @@ def render(outcome: DemandForecast) -> None:
         st.info(t("No won deals by week in this selection."))
         return
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(t(warning))
     frame = result.forecast
     amount = money(float(frame["mean"].sum())) if s.metric == "revenue" else f"{frame['mean'].sum():,.0f}"
     st.metric(t("Forecast total, next {n} weeks", n=len(frame)), amount)
@@ -57,7 +57,7 @@ def render(outcome: DemandForecast) -> None:
     fig.update_layout(title=t("Per week (weeks from Monday)"), legend={"orientation": "h"})
     show(fig, "demand_weekly_chart")
     st.markdown(
-        t("**Weekly model:** {model}  \n**Why:** {note}", model=plain(result.model), note=plain(result.method_note))
+        t("**Weekly model:** {model}  \n**Why:** {note}", model=plain(result.model), note=plain(t(result.method_note)))
     )
     st.caption(
         t(

@@ -13,7 +13,7 @@ import streamlit as st
 from salesops.filters import Filters
 from salesops.kpi.quality import QualityReport, quality_report
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 FINDING_COLUMNS = ["severity", "entity", "column", "message", "fix", "count"]
@@ -27,8 +27,12 @@ def cached_report(workspace: int, version: int, today: date) -> QualityReport:
 
 
 def findings_frame(report: QualityReport) -> pd.DataFrame:
-    """The findings as a table, high severity first, then the most rows affected."""
-    frame = pd.DataFrame.from_records([dataclasses.asdict(f) for f in report.findings], columns=FINDING_COLUMNS)
+    """The findings as a table in the session's language, high severity first, then the most rows affected."""
+    records = [
+        {**dataclasses.asdict(f), "message": f.describe(language()), "fix": f.remedy(language())}
+        for f in report.findings
+    ]
+    frame = pd.DataFrame.from_records(records, columns=FINDING_COLUMNS)
     order = frame["severity"].map(SEVERITY_ORDER)
     return frame.assign(_order=order).sort_values(["_order", "count"], ascending=[True, False]).drop(columns="_order")
 

@@ -350,7 +350,7 @@ def test_quality_report_finds_dirty_rows(engine: Engine) -> None:
             ],
         )  # fmt: skip
         report = quality_report(conn, ws, today=date(2025, 6, 1))
-    found = {(f.entity, f.message): f for f in report.findings}
+    found = {(f.entity, f.describe()): f for f in report.findings}
     assert found[("deals", "Won deals without an amount.")].count == 1
     assert found[("deals", "Won deals without an amount.")].severity == "high"
     assert found[("deals", "Open deals whose close date has passed (stale pipeline).")].count == 1
@@ -369,7 +369,7 @@ def test_quality_report_of_an_empty_workspace(engine: Engine) -> None:
     with engine.begin() as conn:
         ws = get_or_create(conn, "empty")
         report = quality_report(conn, ws, today=date(2025, 6, 1))
-    assert [f.message for f in report.findings] == ["No deals loaded; output KPIs need deals."]
+    assert [f.describe() for f in report.findings] == ["No deals loaded; output KPIs need deals."]
     assert report.score == 75
 
 
