@@ -136,7 +136,10 @@ def peer_forecasts(target: Path) -> dict[str, dict[str, Forecast]]:
     """The cached peers' forecasts by key and model, with the equal-weight combination added."""
     result = {}
     for line in target.read_text().splitlines():
-        row = json.loads(line)
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:  # a last line cut short by a stopped peers run
+            continue
         models = {}
         for name, out in row["models"].items():
             if "error" in out:
