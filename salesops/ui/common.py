@@ -54,6 +54,19 @@ def data_version() -> int:
         return ws.data_version(conn, workspace_id())
 
 
+def _create_workspace() -> None:
+    """Create the named workspace and switch to it, picker included (a callback runs before the widgets are drawn,
+    so the picker can be moved; set after it, its old value would switch the session straight back)."""
+    name = str(st.session_state.get("app_new_workspace_name") or "").strip()
+    if not name:
+        return
+    with engine().begin() as conn:
+        created = ws.get_or_create(conn, name)
+    st.session_state[WORKSPACE_KEY] = created
+    st.session_state["app_workspace_select"] = created
+    st.session_state["app_new_workspace_name"] = ""
+
+
 def workspace_sidebar() -> None:
     """Workspace picker, creation and language choice, shown on every page."""
     with engine().connect() as conn:
@@ -73,11 +86,8 @@ def workspace_sidebar() -> None:
                 st.session_state[WORKSPACE_KEY] = chosen
                 st.rerun()
         with st.popover(t("New workspace")):
-            name = st.text_input(t("Name"), key="app_new_workspace_name")
-            if st.button(t("Create"), key="app_new_workspace_create") and name.strip():
-                with engine().begin() as conn:
-                    st.session_state[WORKSPACE_KEY] = ws.get_or_create(conn, name)
-                st.rerun()
+            st.text_input(t("Name"), key="app_new_workspace_name")
+            st.button(t("Create"), key="app_new_workspace_create", on_click=_create_workspace)
         langs = list(LANGUAGES)
         st.selectbox(
             t("Language"),
