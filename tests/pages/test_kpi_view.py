@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from salesops.asof import default_as_of, default_period
 from salesops.ingest.pipeline import ingest_paths
 from salesops.segments.figures import money
 from salesops.store import get_engine
@@ -40,12 +41,35 @@ def _captions(app: AppTest) -> str:
     return "\n".join(c.value for c in app.caption)
 
 
-def _won_deals(owner: str | None = None) -> pd.DataFrame:
-    """Won deals of the sample export as the import keeps them (it rejects a negative amount and a bad close date)."""
+def _default_period() -> tuple[date, date]:
+    """The sidebar's default period on Demo: the last 12 complete months up to its as-of date."""
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        as_of = default_as_of(conn, ws.find(conn, "Demo") or 0)
+    engine.dispose()
+    assert as_of is not None
+    return default_period(as_of)
+
+
+def _won_deals(owner: str | None = None, period: tuple[date, date] | None = None) -> pd.DataFrame:
+    """Won deals of the sample export as the import keeps them (it rejects a negative amount and a bad close date),
+    closed in ``period`` (default: the sidebar's default period)."""
+    start, end = period or _default_period()
     deals = pd.read_csv(SAMPLE / "deals.csv")
-    valid = (deals["Amount"] >= 0) & pd.to_datetime(deals["Close Date"], errors="coerce").notna()
-    won = deals[valid & (deals["Stage"] == "Closed Won")]
+    closed = pd.to_datetime(deals["Close Date"], errors="coerce")
+    valid = (deals["Amount"] >= 0) & closed.notna()
+    in_period = (closed >= pd.Timestamp(start)) & (closed <= pd.Timestamp(end))
+    won = deals[valid & in_period & (deals["Stage"] == "Closed Won")]
     return won if owner is None else won[won["Owner"] == owner]
+
+
+def _closing_reps() -> int:
+    """Reps with a deal won or lost in the default period (the leaderboard's rows)."""
+    start, end = _default_period()
+    deals = pd.read_csv(SAMPLE / "deals.csv")
+    closed = pd.to_datetime(deals["Close Date"], errors="coerce")
+    in_period = (closed >= pd.Timestamp(start)) & (closed <= pd.Timestamp(end))
+    return int(deals.loc[in_period & deals["Stage"].str.startswith("Closed"), "Owner"].nunique())
 
 
 def _workspace(name: str, files: list[str]) -> int:
@@ -61,18 +85,20 @@ def _workspace(name: str, files: list[str]) -> int:
 def test_tiles_show_demo_figures_with_change_and_growth(app: AppTest) -> None:
     metrics = _metrics(_page(app))
     won = _won_deals()
-    assert metrics["Won revenue"] == money(won["Amount"].sum())  # all time: every won deal
+    assert metrics["Won revenue"] == money(won["Amount"].sum())  # the default period: the last 12 complete months
     assert metrics["Deals won"] == f"{len(won):,}"
     assert metrics["Win rate"].endswith(" %")
     for label in ("Average deal size", "Median cycle (days)", "Open pipeline", "Weighted pipeline", "Velocity"):
         assert metrics[label] not in ("", "n/a"), label
-    for label in ("Growth MoM", "Growth QoQ", "Growth YoY"):
+    for label in ("Growth MoM", "Growth QoQ"):
         assert metrics[label].endswith(" %"), label
+    start, end = _default_period()
+    assert f"Period {start.isoformat()} to {end.isoformat()} (close date)" in _captions(app)
     assert metrics["Pipeline coverage"] == "—"  # no target yet
     for label in ("Emails", "Calls", "Meetings", "Demos", "Proposals", "Tasks", "Selling hours"):
         assert int(metrics[label].replace(",", "")) > 0, label
     captions = _captions(app)
-    assert "Won revenue by rep: 24 reps" in captions
+    assert f"Won revenue by rep: {_closing_reps()} reps" in captions
     assert "Bookings per month" in captions
     assert "Stage funnel" in captions
     assert "Prospecting → Qualification" in captions
@@ -111,8 +137,8 @@ def test_target_gives_pipeline_coverage(app: AppTest) -> None:
     assert not app.exception
     coverage = _metrics(app)["Pipeline coverage"]
     assert coverage.endswith("×")
-    # weighted pipeline / (target - won revenue), with the tiles' own rounding
-    assert 0.3 < float(coverage.rstrip("×")) < 2.0
+    # weighted pipeline / (target - won revenue of the last 12 months), with the tiles' own rounding
+    assert 0.1 < float(coverage.rstrip("×")) < 2.0
     app.number_input(key="kpi_target").set_value(1_000).run()
     assert _metrics(app)["Pipeline coverage"] == "Target met"
 
@@ -138,11 +164,14 @@ def test_activities_only_workspace_shows_inputs_and_asks_for_deals(app: AppTest)
 def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
     _page(app)
     metrics = {m.label: m for m in app.metric}
-    assert metrics["Won revenue"].delta == ""  # all time: nothing closed before, so no change is claimed
+    start, end = _default_period()
+    year = _won_deals(period=(start, end))["Amount"].sum()
+    year_before = _won_deals(period=(start.replace(year=start.year - 1), start - timedelta(days=1)))["Amount"].sum()
+    assert metrics["Won revenue"].delta == f"{(year / year_before - 1) * 100:+.0f} %"  # vs the 12 months before
     ws_id = app.session_state["app_workspace_id"]
     app.date_input(key=f"filters_period_{ws_id}").set_value((date(2026, 4, 1), date(2026, 6, 30))).run()
     assert not app.exception
-    won = _won_deals()
+    won = _won_deals(period=(date(2000, 1, 1), date(2100, 1, 1)))
     closed = pd.to_datetime(won["Close Date"])
     now = won.loc[(closed >= "2026-04-01") & (closed <= "2026-06-30"), "Amount"].sum()
     before = won.loc[(closed >= "2026-01-01") & (closed <= "2026-03-31"), "Amount"].sum()
