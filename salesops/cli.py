@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from salesops.asof import resolve_as_of
 from salesops.filters import Filters
 from salesops.ingest import batches as batch_history
+from salesops.ingest.builtin_presets import builtin_preset
 from salesops.ingest.load import BatchResult, UndoError, undo_batch
 from salesops.ingest.pipeline import Skipped, ingest_paths
 from salesops.ingest.presets import get_preset
@@ -69,8 +70,10 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     entity = None if args.entity == "auto" else args.entity
     mapping = None
     if args.mapping:
-        with engine.connect() as conn:
-            preset = get_preset(conn, args.mapping)
+        preset = builtin_preset(args.mapping)
+        if preset is None:
+            with engine.connect() as conn:
+                preset = get_preset(conn, args.mapping)
         if preset is None:
             raise CliError(f"no mapping preset named {args.mapping!r}")
         entity, mapping = entity or preset[0], preset[1]
@@ -153,10 +156,11 @@ def cmd_batches(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
-    """Undo one import batch."""
+    """Undo one import batch of the workspace (another workspace's batch is refused and named)."""
+    workspace_id = _workspace_id(engine, args.workspace)
     try:
         with engine.begin() as conn:
-            result = undo_batch(conn, args.batch_id)
+            result = undo_batch(conn, workspace_id, args.batch_id)
     except UndoError as exc:
         raise CliError(str(exc)) from exc
     _print({"undone": result.batch_id, "file_name": result.file_name, "entity": result.entity}, args.json)
@@ -234,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--entity", choices=ENTITY_CHOICES, default="auto")
     p.add_argument("--workspace", default="Default")
-    p.add_argument("--mapping", help="name of a saved mapping preset")
+    p.add_argument("--mapping", help="name of a saved or built-in mapping preset")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ingest)
 
@@ -270,8 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batches)
 
-    p = sub.add_parser("undo", help="undo an import batch")
+    p = sub.add_parser("undo", help="undo an import batch of a workspace")
     p.add_argument("batch_id", type=int)
+    p.add_argument("--workspace", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_undo)
 
@@ -287,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)
+
+    from salesops.cli_plan import register as register_plan  # the plan export lives in its own module
+
+    register_plan(sub)
     return parser
 
 

@@ -14,6 +14,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from salesops.ingest.fields import ACTIVITY_TYPES as CANONICAL_ACTIVITY_TYPES
+
 HISTORY_START = date(2023, 11, 1)
 HISTORY_END = date(2026, 10, 31)  # the export date: deals closing later are open pipeline
 PIPELINE_END = date(2027, 4, 30)  # latest expected close date of an open deal
@@ -46,7 +48,8 @@ FORECAST_CATEGORY: dict[str, str] = {
     "Closed Won": "Closed",
     "Closed Lost": "Omitted",
 }
-ACTIVITY_TYPES: tuple[str, ...] = ("Email", "Call", "Meeting", "Demo", "Proposal", "Task")
+# The CRM-style labels the sample export writes: the canonical activity types, title-cased.
+ACTIVITY_TYPES: tuple[str, ...] = tuple(kind.title() for kind in CANONICAL_ACTIVITY_TYPES)
 BROKEN_DEAL_ROWS = 3  # the last rows of deals.csv, each with one error a correct importer rejects
 
 DEAL_COLUMNS: tuple[str, ...] = (

@@ -37,6 +37,7 @@ from sqlalchemy import Connection, case, func, select
 from salesops.asof import resolve_as_of
 from salesops.demand.calendar import first_forecast_month
 from salesops.filters import Filters
+from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
 from salesops.store.schema import deals
 from salesops.store.sqlfn import month_of
@@ -111,7 +112,7 @@ def pipeline_forecast(
 
 def win_history(conn: Connection, workspace_id: int, filters: Filters) -> WinHistory:
     """Win rates overall, by segment and by CRM probability bucket, and won cycle months, from SQL aggregates."""
-    closed = [*deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(("won", "lost"))]
+    closed = [*deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED_STATUSES)]
     won = case((deals.c.status == "won", 1), else_=0)
     by_segment = conn.execute(
         select(deals.c.segment, func.count(), func.sum(won)).where(*closed).group_by(deals.c.segment)

@@ -1,8 +1,9 @@
 """Recognise which CRM wrote an export, which entity it holds, and map its columns onto the canonical fields.
 
-Users upload native exports (Salesforce reports and Data Loader files, HubSpot, Pipedrive, Zoho, Maven-style
-snake_case, hand-made spreadsheets) and expect them recognised without hand work; this module makes that first guess,
-which the UI then lets them correct.
+Users upload native exports (Salesforce reports and Data Loader files, HubSpot, Pipedrive, Zoho, snake_case
+database dumps, hand-made spreadsheets) and expect them recognised without hand work; this module makes that first
+guess, which the UI then lets them correct. It knows documented CRM labels and common words only: a mapping specific
+to one sample dataset is a built-in preset (``builtin_presets``), never detection logic.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from salesops.ingest.synonyms import (
     SYNONYMS,
 )
 
-SOURCE_FORMATS: tuple[str, ...] = ("salesforce", "hubspot", "pipedrive", "zoho", "maven", "generic")
+SOURCE_FORMATS: tuple[str, ...] = ("salesforce", "hubspot", "pipedrive", "zoho", "generic")
 
 FUZZY_THRESHOLD = 85.0
 FUZZY_WEIGHT = 0.9  # a fuzzy match of score s has confidence s/100 * FUZZY_WEIGHT
@@ -79,7 +80,7 @@ _ENTITY_HINTS: dict[str, tuple[str, ...]] = {
     "deals": ("opp", "potential", "deal", "pipeline"),
     "activities": ("task", "call", "event", "interaction", "activit", "engagement", "meeting"),
     "leads": ("lead", "prospect", "person", "people", "mql"),
-    "accounts": ("account", "accont", "compan", "organi"),
+    "accounts": ("account", "compan", "organi"),
     "reps": ("user", "rep", "reps", "team", "employee", "salespeople", "agent"),
 }
 _EXACT_HINTS = frozenset({"rep", "reps"})

@@ -95,3 +95,15 @@ FIELDS: dict[str, dict[str, Kind]] = {
 ENTITIES: tuple[str, ...] = tuple(FIELDS)
 ACTIVITY_TYPES: tuple[str, ...] = ("email", "call", "meeting", "demo", "proposal", "task")
 DEAL_STATUSES: tuple[str, ...] = ("open", "won", "lost")
+CLOSED_STATUSES: tuple[str, ...] = ("won", "lost")
+
+# Stored columns that validation computes from other input fields: a batch carries such a column (and so may
+# change it on a re-import) only when its mapping names one of these fields.
+_DEAL_STATUS_INPUTS = ("stage", "status", "is_won", "is_closed")
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "name": ("first_name", "last_name"),
+    "duration_minutes": ("duration_seconds",),
+    "status": _DEAL_STATUS_INPUTS,
+    "is_closed": _DEAL_STATUS_INPUTS,
+    "is_won": _DEAL_STATUS_INPUTS,
+}

@@ -7,6 +7,7 @@ tuples, which is several times faster than Core inserts of dicts on a million ro
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, and_, delete, func, select, update
+from sqlalchemy import Connection, RowMapping, Table, and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import sqltypes
 
 from salesops.i18n import translate
+from salesops.ingest.fields import DERIVED_FROM
 from salesops.store import workspaces as ws
 from salesops.store.schema import (
     RECORD_TABLES,
@@ -83,10 +85,8 @@ def _db_values(frame: pd.DataFrame, table: Table, dialect: str) -> dict[str, np.
                 fmt = "%Y-%m-%d" if not isinstance(col.type, sqltypes.DateTime) else "%Y-%m-%d %H:%M:%S.%f"
                 arr = dt.dt.strftime(fmt).astype(object).to_numpy()
             else:
-                arr = (dt.dt.date if not isinstance(col.type, sqltypes.DateTime) else dt.dt.to_pydatetime()).astype(
-                    object
-                )
-                arr = np.asarray(arr, dtype=object)
+                values = dt.dt.date if not isinstance(col.type, sqltypes.DateTime) else dt.dt.to_pydatetime()
+                arr = np.asarray(values.astype(object), dtype=object)
             mask = dt.isna().to_numpy()
         elif isinstance(col.type, sqltypes.Boolean):
             b = series.astype("boolean")
@@ -203,7 +203,7 @@ def _rollup_delta(frame: pd.DataFrame, sign: int) -> pd.DataFrame:
             "owner": frame["owner"].astype("string").fillna("") if "owner" in frame else "",
             "type": frame["type"].astype("string"),
             "day": occurred.dt.strftime("%Y-%m-%d"),
-            "minutes": pd.to_numeric(frame.get("duration_minutes"), errors="coerce").fillna(0.0)
+            "minutes": pd.to_numeric(frame["duration_minutes"], errors="coerce").fillna(0.0)
             if "duration_minutes" in frame
             else 0.0,
         }
@@ -216,16 +216,21 @@ def _rollup_delta(frame: pd.DataFrame, sign: int) -> pd.DataFrame:
     return grouped
 
 
-def _apply_rollup(conn: Connection, workspace_id: int, delta: pd.DataFrame) -> None:
-    """Add ``delta`` to the activity_daily rollup (upsert), then drop rows that fell to zero."""
-    if delta.empty:
+def update_rollups(conn: Connection, workspace_id: int, removed: list[pd.DataFrame], added: list[pd.DataFrame]) -> None:
+    """Move the activity_daily rollup by the activity rows that left the store and those that entered it.
+
+    The one rollup helper of load and undo: an update is its previous row removed and its new row added.
+    """
+    deltas = [_rollup_delta(f, -1) for f in removed] + [_rollup_delta(f, +1) for f in added]
+    deltas = [d for d in deltas if not d.empty]
+    if not deltas:
         return
+    delta = pd.concat(deltas, ignore_index=True)
     delta = delta.groupby(["owner", "type", "day"], as_index=False).agg(n=("n", "sum"), minutes=("minutes", "sum"))
     delta = delta[(delta["n"] != 0) | (delta["minutes"] != 0)]
     if delta.empty:
         return
-    dialect = conn.dialect.name
-    insert_fn = sqlite_insert if dialect == "sqlite" else pg_insert
+    insert_fn = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
     day = pd.to_datetime(delta["day"])
     rows = [
         {"workspace_id": workspace_id, "owner": o, "type": t, "day": d.date(), "n": int(n), "minutes": float(m)}
@@ -260,6 +265,152 @@ def _create_named(conn: Connection, workspace_id: int, table: Table, names: pd.S
     return len(frame)
 
 
+def _carried(columns: list[str], mapping: dict[str, str]) -> list[str]:
+    """The record columns a batch carries: its id, the fields its mapping names and the ones derived from them.
+
+    A field the file does not map (an activity type filled with a default, say) is not carried, so a narrower
+    re-import leaves its stored value alone.
+    """
+    mapped = set(mapping.values())
+    return [
+        c
+        for c in columns
+        if c in ("id", "extra") or c in mapped or any(src in mapped for src in DERIVED_FROM.get(c, ()))
+    ]
+
+
+def _json_frame(lines: pd.Series) -> pd.DataFrame:
+    """JSON-object text per row as a frame (one column per key; missing keys and nulls are NaN), parsed in C."""
+    frame = pd.read_json(io.StringIO("\n".join(lines.fillna("{}").astype(str))), lines=True, dtype=False)
+    frame.index = lines.index
+    return frame
+
+
+def _merge_extra(stored: pd.Series, incoming: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Stored extra fields with the file's unmapped columns merged in, and which rows that changed.
+
+    Keys the file carries take its values (blank cells included); the other stored keys stay. Rows whose text is
+    identical are never parsed, so re-importing the same export costs no JSON work.
+    """
+    changed = np.zeros(len(stored), dtype=bool)
+    todo = incoming.notna().to_numpy() & (stored.fillna("\x00").to_numpy() != incoming.fillna("\x00").to_numpy())
+    if not todo.any():
+        return stored, changed
+    new = _json_frame(incoming[todo])
+    old = _json_frame(stored[todo])
+    old = old.reindex(columns=[*old.columns, *(k for k in new.columns if k not in old.columns)])
+    differs = np.zeros(len(new), dtype=bool)
+    for key in new.columns:
+        differs |= (
+            new[key].astype("string").fillna("\x00").to_numpy() != old[key].astype("string").fillna("\x00").to_numpy()
+        )
+    merged = old.astype(object)
+    merged[list(new.columns)] = new.astype(object)
+    rows = np.flatnonzero(todo)[differs]
+    result = stored.astype(object).copy()
+    result.iloc[rows] = merged[differs].to_json(orient="records", lines=True, force_ascii=False).splitlines()
+    changed[rows] = True
+    return result, changed
+
+
+@dataclass(frozen=True)
+class RecordDiff:
+    """A batch's records against the store: rows to insert, stored rows that change (before and after, full rows)."""
+
+    new: pd.DataFrame
+    previous: pd.DataFrame
+    merged: pd.DataFrame
+    unchanged: int
+
+
+def diff_records(
+    conn: Connection, table: Table, workspace_id: int, records: pd.DataFrame, mapping: dict[str, str]
+) -> RecordDiff:
+    """Split ``records`` into new rows and changed stored rows; a stored row changes only in the fields carried."""
+    columns = [c for c in _data_columns(table) if c in records.columns]
+    records = records[columns].reset_index(drop=True)
+    current = _existing(conn, table, workspace_id, records["id"])
+    is_known = records["id"].isin(current["id"])
+    empty = current.iloc[0:0]
+    if not is_known.any():
+        return RecordDiff(records[~is_known], empty, empty, 0)
+    incoming = records[is_known].set_index("id", drop=False)
+    before = current.set_index("id", drop=False).loc[incoming.index]
+    merged = before.copy()
+    for name in _carried(columns, mapping):
+        if name != "extra":
+            merged[name] = incoming[name]
+    compare = [c for c in _data_columns(table) if c != "extra"]
+    changed = (_comparable(merged, compare, table) != _comparable(before, compare, table)).any(axis=1).to_numpy()
+    if "extra" in columns:
+        merged["extra"], extra_changed = _merge_extra(before["extra"], incoming["extra"])
+        changed = changed | extra_changed
+    return RecordDiff(
+        records[~is_known],
+        before[changed].reset_index(drop=True),
+        merged[changed].reset_index(drop=True),
+        int((~changed).sum()),
+    )
+
+
+def _save_history(conn: Connection, workspace_id: int, batch_id: int, entity: str, previous: pd.DataFrame) -> None:
+    """Keep the full previous row of every record the batch changes, for an exact undo."""
+    history = pd.DataFrame(
+        {
+            "workspace_id": workspace_id,
+            "batch_id": batch_id,
+            "entity": entity,
+            "record_id": previous["id"].to_numpy(),
+            "previous": _row_json(previous),
+        }
+    )
+    _bulk_insert(conn, record_history, history)
+
+
+def _write(conn: Connection, table: Table, workspace_id: int, batch_id: int, diff: RecordDiff) -> None:
+    """Replace the changed rows by their merged versions and insert the new ones (sorted by id, in bulk)."""
+    if not diff.merged.empty:
+        _delete_ids(conn, table, workspace_id, diff.merged["id"])
+        replaced = diff.merged.copy()
+        replaced["workspace_id"] = workspace_id
+        replaced["batch_id"] = batch_id
+        _bulk_insert(conn, table, replaced)
+    if not diff.new.empty:
+        # Sorted by id, the primary-key B-tree grows at its right edge instead of splitting pages at random.
+        fresh = diff.new.sort_values("id")
+        fresh["workspace_id"] = workspace_id
+        fresh["batch_id"] = batch_id
+        fresh["created_batch_id"] = batch_id
+        with _secondary_indexes_suspended(conn, table, len(fresh)):
+            _bulk_insert(conn, table, fresh)
+
+
+def _start_batch(conn: Connection, workspace_id: int, entity: str, meta: dict[str, object]) -> int:
+    """Insert the import_batches row of a new batch and return its id."""
+    stmt = import_batches.insert().values(
+        workspace_id=workspace_id, entity=entity, status="loaded", created_at=ws.now(), **meta
+    )
+    key = conn.execute(stmt).inserted_primary_key
+    assert key is not None  # an INSERT of one row always reports its key
+    return int(key[0])
+
+
+def _save_rejected(conn: Connection, workspace_id: int, batch_id: int, rejected: pd.DataFrame) -> None:
+    """Store the rejected rows with their reasons, for the download of the import history."""
+    if rejected.empty:
+        return
+    frame = pd.DataFrame(
+        {
+            "workspace_id": workspace_id,
+            "batch_id": batch_id,
+            "row_number": rejected["row_number"].astype("int64").to_numpy(),
+            "raw": [json.dumps(r, default=str, ensure_ascii=False) for r in rejected["raw"]],
+            "reason": rejected["reason"].astype(str).to_numpy(),
+        }
+    )
+    _bulk_insert(conn, rejected_rows, frame)
+
+
 def load_batch(
     conn: Connection,
     workspace_id: int,
@@ -276,105 +427,37 @@ def load_batch(
     notes: tuple[str, ...] = (),
     progress: Progress = no_progress,
 ) -> BatchResult:
-    """Record a batch and upsert its records; call inside ``engine.begin()`` so it is all or nothing."""
+    """Record a batch and upsert its records (diff, history, write, rollups); call inside ``engine.begin()``."""
     table = RECORD_TABLES[entity]
-    batch_id = int(
-        conn.execute(
-            import_batches.insert().values(
-                workspace_id=workspace_id,
-                file_name=file_name,
-                sha256=sha256,
-                source_format=source_format,
-                entity=entity,
-                mapping=json.dumps(mapping),
-                rows_read=rows_read,
-                rows_skipped=rows_skipped,
-                status="loaded",
-                notes=json.dumps(list(notes)),
-                created_at=ws.now(),
-            )
-        ).inserted_primary_key[0]
-    )
+    meta: dict[str, object] = {
+        "file_name": file_name,
+        "sha256": sha256,
+        "source_format": source_format,
+        "mapping": json.dumps(mapping),
+        "rows_read": rows_read,
+        "rows_skipped": rows_skipped,
+        "notes": json.dumps(list(notes)),
+    }
+    batch_id = _start_batch(conn, workspace_id, entity, meta)
     progress(0.1, translate("Comparing with the records already stored…"))
-    columns = [c for c in _data_columns(table) if c in records.columns]
-    records = records[columns].reset_index(drop=True)
-    current = _existing(conn, table, workspace_id, records["id"])
-    is_known = records["id"].isin(current["id"])
-    new = records[~is_known]
-    updated_count = unchanged_count = 0
-    rollup = [_rollup_delta(new, +1)] if entity == "activities" else []
-
-    if is_known.any():
-        incoming = records[is_known].set_index("id", drop=False)
-        before = current.set_index("id", drop=False).loc[incoming.index]
-        compare_cols = [c for c in columns if c != "extra"]
-        a = _comparable(incoming, compare_cols, table)
-        b = _comparable(before, compare_cols, table)
-        changed_mask = (a != b).any(axis=1).to_numpy()
-        changed = incoming[changed_mask]
-        unchanged_count = int((~changed_mask).sum())
-        updated_count = len(changed)
-        if updated_count:
-            progress(0.3, translate("Saving the previous versions of {n} changed records…", n=updated_count))
-            previous = before[changed_mask]
-            history = pd.DataFrame(
-                {
-                    "workspace_id": workspace_id,
-                    "batch_id": batch_id,
-                    "entity": entity,
-                    "record_id": previous["id"].to_numpy(),
-                    "previous": _row_json(previous),
-                }
-            )
-            _bulk_insert(conn, record_history, history)
-            _delete_ids(conn, table, workspace_id, changed["id"])
-            restored = changed.reset_index(drop=True).copy()
-            restored["workspace_id"] = workspace_id
-            restored["batch_id"] = batch_id
-            restored["created_batch_id"] = previous["created_batch_id"].to_numpy()
-            _bulk_insert(conn, table, restored)
-            if entity == "activities":
-                rollup += [_rollup_delta(previous, -1), _rollup_delta(changed, +1)]
-
-    progress(0.5, translate("Writing {n} new records…", n=len(new)))
-    if not new.empty:
-        # Sorted by id, the primary-key B-tree grows at its right edge instead of splitting pages at random.
-        fresh = new.sort_values("id")
-        fresh["workspace_id"] = workspace_id
-        fresh["batch_id"] = batch_id
-        fresh["created_batch_id"] = batch_id
-        with _secondary_indexes_suspended(conn, table, len(fresh)):
-            _bulk_insert(conn, table, fresh)
-        del fresh
+    diff = diff_records(conn, table, workspace_id, records, mapping)
+    if not diff.previous.empty:
+        progress(0.3, translate("Saving the previous versions of {n} changed records…", n=len(diff.previous)))
+        _save_history(conn, workspace_id, batch_id, entity, diff.previous)
+    progress(0.5, translate("Writing {n} new records…", n=len(diff.new)))
+    _write(conn, table, workspace_id, batch_id, diff)
     if entity == "deals":
         _create_named(conn, workspace_id, reps, records.get("owner", pd.Series(dtype="string")), batch_id)
         _create_named(conn, workspace_id, accounts, records.get("account", pd.Series(dtype="string")), batch_id)
-    if rollup:
+    if entity == "activities":
         progress(0.8, translate("Updating activity rollups…"))
-        _apply_rollup(conn, workspace_id, pd.concat(rollup, ignore_index=True))
-    if not rejected.empty:
-        _bulk_insert(
-            conn,
-            rejected_rows,
-            pd.DataFrame(
-                {
-                    "workspace_id": workspace_id,
-                    "batch_id": batch_id,
-                    "row_number": rejected["row_number"].astype("int64").to_numpy(),
-                    "raw": [json.dumps(r, default=str, ensure_ascii=False) for r in rejected["raw"]],
-                    "reason": rejected["reason"].astype(str).to_numpy(),
-                }
-            ),
-        )
+        update_rollups(conn, workspace_id, [diff.previous], [diff.new, diff.merged])
+    _save_rejected(conn, workspace_id, batch_id, rejected)
+    loaded, updated, rejected_count = len(diff.new), len(diff.merged), len(rejected)
     conn.execute(
         update(import_batches)
         .where(import_batches.c.id == batch_id)
-        .values(
-            rows_loaded=len(new),
-            rows_updated=updated_count,
-            rows_unchanged=unchanged_count,
-            rows_rejected=len(rejected),
-        )
+        .values(rows_loaded=loaded, rows_updated=updated, rows_unchanged=diff.unchanged, rows_rejected=rejected_count)
     )
     ws.bump_version(conn, workspace_id)
     progress(1.0, translate("Done"))
@@ -384,10 +467,10 @@ def load_batch(
         entity,
         source_format,
         rows_read,
-        len(new),
-        updated_count,
-        unchanged_count,
-        len(rejected),
+        loaded,
+        updated,
+        diff.unchanged,
+        rejected_count,
         rows_skipped,
         notes,
     )
@@ -402,7 +485,7 @@ def _delete_ids(conn: Connection, table: Table, workspace_id: int, ids: pd.Serie
         )
 
 
-def _restore_frame(table: Table, previous: list[dict]) -> pd.DataFrame:
+def _restore_frame(table: Table, previous: list[dict[str, object]]) -> pd.DataFrame:
     """Rows from history JSON back into typed columns."""
     frame = pd.DataFrame(previous)
     for col in table.columns:
@@ -411,15 +494,23 @@ def _restore_frame(table: Table, previous: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def undo_batch(conn: Connection, batch_id: int) -> BatchResult:
-    """Reverse one loaded batch: delete what it inserted, restore what it changed. Newer batches go first."""
+def _undoable(conn: Connection, workspace_id: int, batch_id: int) -> RowMapping:
+    """The batch row, when this workspace may undo it now; else :class:`UndoError` saying why."""
     batch = conn.execute(select(import_batches).where(import_batches.c.id == batch_id)).mappings().first()
     if batch is None:
         raise UndoError(translate("There is no import batch {id}.", id=batch_id))
+    if batch["workspace_id"] != workspace_id:
+        owner = ws.names(conn).get(batch["workspace_id"], "?")
+        raise UndoError(
+            translate(
+                "Batch {id} belongs to workspace {owner}, not to this one: nothing was undone.",
+                id=batch_id,
+                owner=owner,
+            )
+        )
     if batch["status"] != "loaded":
         raise UndoError(translate("Batch {id} was already undone.", id=batch_id))
-    entity, workspace_id = batch["entity"], batch["workspace_id"]
-    dependent = {entity} | ({"reps", "accounts"} if entity == "deals" else set())
+    dependent = {batch["entity"]} | ({"reps", "accounts"} if batch["entity"] == "deals" else set())
     newer = (
         conn.execute(
             select(import_batches.c.id).where(
@@ -436,49 +527,57 @@ def undo_batch(conn: Connection, batch_id: int) -> BatchResult:
         raise UndoError(
             translate("Undo the newer batches of the same data first: {ids}.", ids=", ".join(map(str, newer)))
         )
-    table = RECORD_TABLES[entity]
-    rollup: list[pd.DataFrame] = []
-    if entity == "activities":
-        cols = [table.c.owner, table.c.type, table.c.occurred_at, table.c.duration_minutes]
-        mine = (
+    return batch
+
+
+def _current_rows(conn: Connection, table: Table, workspace_id: int, batch_id: int, ids: list[str]) -> pd.DataFrame:
+    """The stored rows a batch inserted plus those it changed (``ids``): what an undo takes out of the store."""
+    columns = [table.c[c] for c in _data_columns(table)]
+    frames = [
+        pd.DataFrame(
             conn.execute(
-                select(*cols).where(table.c.workspace_id == workspace_id, table.c.created_batch_id == batch_id)
+                select(*columns).where(table.c.workspace_id == workspace_id, table.c.created_batch_id == batch_id)
             )
             .mappings()
-            .all()
+            .all(),
+            columns=[c.name for c in columns],
         )
-        rollup.append(_rollup_delta(pd.DataFrame(mine, columns=[c.name for c in cols]), -1))
+    ]
+    for start in range(0, len(ids), 900):
+        stmt = select(*columns).where(
+            table.c.workspace_id == workspace_id,
+            table.c.id.in_(ids[start : start + 900]),
+            table.c.created_batch_id != batch_id,
+        )
+        frames.append(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in columns]))
+    return pd.concat(frames, ignore_index=True)
+
+
+def undo_batch(conn: Connection, workspace_id: int, batch_id: int) -> BatchResult:
+    """Reverse one loaded batch of this workspace: delete what it inserted, restore the exact rows it changed.
+
+    Newer batches of the same data go first; another workspace's batch is refused with the name of its owner.
+    """
+    batch = _undoable(conn, workspace_id, batch_id)
+    entity = batch["entity"]
+    table = RECORD_TABLES[entity]
     history = conn.execute(
-        select(record_history.c.record_id, record_history.c.previous).where(record_history.c.batch_id == batch_id)
+        select(record_history.c.record_id, record_history.c.previous).where(
+            record_history.c.workspace_id == workspace_id, record_history.c.batch_id == batch_id
+        )
     ).all()
     restored_ids = [h.record_id for h in history]
-    if entity == "activities" and restored_ids:
-        cols = [table.c.owner, table.c.type, table.c.occurred_at, table.c.duration_minutes]
-        changed_now = []
-        for start in range(0, len(restored_ids), 900):
-            changed_now += (
-                conn.execute(
-                    select(*cols).where(
-                        table.c.workspace_id == workspace_id,
-                        table.c.id.in_(restored_ids[start : start + 900]),
-                        table.c.created_batch_id != batch_id,
-                    )
-                )
-                .mappings()
-                .all()
-            )
-        rollup.append(_rollup_delta(pd.DataFrame(changed_now, columns=[c.name for c in cols]), -1))
+    removed = _current_rows(conn, table, workspace_id, batch_id, restored_ids) if entity == "activities" else None
     for t in {table} | ({reps, accounts} if entity == "deals" else set()):
         conn.execute(delete(t).where(and_(t.c.workspace_id == workspace_id, t.c.created_batch_id == batch_id)))
+    previous = pd.DataFrame()
     if restored_ids:
         _delete_ids(conn, table, workspace_id, pd.Series(restored_ids))
         previous = _restore_frame(table, [json.loads(h.previous) for h in history])
         previous["workspace_id"] = workspace_id
         _bulk_insert(conn, table, previous[[c for c in previous.columns if c in table.c]])
-        if entity == "activities":
-            rollup.append(_rollup_delta(previous, +1))
-    if rollup:
-        _apply_rollup(conn, workspace_id, pd.concat(rollup, ignore_index=True))
+    if removed is not None:
+        update_rollups(conn, workspace_id, [removed], [previous])
     conn.execute(
         update(import_batches).where(import_batches.c.id == batch_id).values(status="undone", undone_at=ws.now())
     )

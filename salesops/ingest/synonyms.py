@@ -327,41 +327,6 @@ ZOHO: SynonymTable = {
     },
 }
 
-MAVEN: SynonymTable = {
-    "deals": {
-        "id": ("opportunity_id",),
-        "account": ("account", ("account_id", ID_FALLBACK)),
-        "owner": ("sales_agent", ("sales_person_id", ID_FALLBACK)),
-        "stage": ("deal_stage",),
-        "amount": ("close_value",),
-        "created_date": ("engage_date",),
-        "close_date": ("close_date",),
-        "product": ("product", ("product_id", ID_FALLBACK)),
-    },
-    "activities": {
-        "type": ("activity_type",),
-        "subject": (("comment", 0.6),),
-        "lead_id": (("contact_name", NEAR),),
-        "account": ("account_name", ("account_id", ID_FALLBACK)),
-        "occurred_at": ("timestamp",),
-        "outcome": ("status",),
-    },
-    "accounts": {
-        "id": ("account_id",),
-        "name": ("account",),
-        "industry": ("sector",),
-        "employees": ("employees",),
-        "annual_revenue": ("revenue",),
-        "country": ("office_location",),
-    },
-    "reps": {
-        "id": ("sales_person_id",),
-        "name": ("sales_agent",),
-        "manager": ("manager",),
-        "region": ("regional_office",),
-    },
-}
-
 GENERIC: SynonymTable = {
     "deals": {
         "id": ("Deal ID", "Opportunity ID", "Opp ID", "ID", "Deal Number", "Record ID"),
@@ -582,7 +547,6 @@ SYNONYMS: dict[str, SynonymTable] = {
     "hubspot": HUBSPOT,
     "pipedrive": PIPEDRIVE,
     "zoho": ZOHO,
-    "maven": MAVEN,
     "generic": GENERIC,
 }
 
@@ -713,23 +677,5 @@ FORMAT_MARKERS: dict[str, dict[str, float]] = {
         "Start DateTime": 2,
         "Call Duration (in seconds)": 2,
         "USER_ID": 1,
-    },
-    "maven": {
-        "sales_agent": 2,
-        "deal_stage": 2,
-        "close_value": 2,
-        "engage_date": 2,
-        "regional_office": 2,
-        "office_location": 2,
-        "subsidiary_of": 2,
-        "year_established": 2,
-        "sales_person_id": 2,
-        "opportunity_id": 1,
-        "account_id": 1,
-        "account_name": 1,
-        "contact_name": 1,
-        "activity_type": 1,
-        "timestamp": 1,
-        "sector": 1,
     },
 }

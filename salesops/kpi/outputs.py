@@ -8,6 +8,7 @@ ignores the period. Grouping by month puts open deals in the month they are expe
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,17 +20,17 @@ from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.asof import history_end, resolve_as_of
 from salesops.filters import Filters
-from salesops.ingest.fields import ACTIVITY_TYPES
+from salesops.ingest.fields import ACTIVITY_TYPES, CLOSED_STATUSES
 from salesops.kpi import definitions as d
 from salesops.kpi.definitions import previous_period
 from salesops.kpi.inputs import activity_totals
 from salesops.kpi.series import Freq, daily_to_periods
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped, rep_directory
+from salesops.kpi.stages import StageStats, stage_order
 from salesops.store.schema import deals
 from salesops.store.sqlfn import day_of, days_between, month_of
 
 GroupBy = Literal["rep", "team", "month", "segment", "source", "product", "region"]
-CLOSED = ("won", "lost")
 DEAL_ONLY_GROUPS = ("segment", "source", "product")
 
 
@@ -112,7 +113,11 @@ def resolve_period(conn: Connection, workspace_id: int, filters: Filters) -> tup
     if end is None:
         as_of = resolve_as_of(conn, workspace_id, filters.as_of)
         end = history_end(as_of) if as_of is not None else None
-    conditions = [*deal_conditions(workspace_id, filters), deals.c.status.in_(CLOSED), deals.c.close_date.is_not(None)]
+    conditions = [
+        *deal_conditions(workspace_id, filters),
+        deals.c.status.in_(CLOSED_STATUSES),
+        deals.c.close_date.is_not(None),
+    ]
     if end is not None:
         conditions.append(deals.c.close_date <= end)
     if start is None:
@@ -174,7 +179,7 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
     rows = select(*grouping.columns(deals.c.close_date), *keys, deals.c.status, deals.c.amount).where(
         *deal_conditions(workspace_id, replace(filters, start=scan_start), deals.c.close_date)
     )
-    rows = rows.where(deals.c.status.in_(CLOSED))
+    rows = rows.where(deals.c.status.in_(CLOSED_STATUSES))
     names = [*grouping.names(), *(key.name for key in keys), "status"]
     for row in conn.execute(grouped(rows, names, _count_and_amount)):
         key, n, amount = grouping.key(row), int(row.n), float(row.amount)
@@ -359,29 +364,31 @@ def funnel(conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS) -
     """Stage funnel of the deals created in the period: how many reached at least each stage, and conversion.
 
     The store knows each deal's current stage only, so "reached at least stage k" means "open at stage k or
-    later, or won"; lost deals count as created only (their last stage is unknown). Open stages are ordered by
-    average probability, or, without probabilities, by how long ago their deals were created on average (deals
-    further along are older). Rows: "Created", the open stages, "Won". Columns: stage, current (deals there now),
-    amount (their open or won amount), reached, share_of_created, conversion_to_next (None on the last row).
+    later, or won"; lost deals count as created only (their last stage is unknown). Open stages follow the
+    workspace's stage order (:func:`salesops.kpi.stages.stage_order`: saved by the user, else the CRM's own
+    sequence). Rows: "Created", the open stages, "Won". Columns: stage, current (deals there now), amount (their
+    open or won amount), reached, share_of_created, conversion_to_next (None on the last row).
     """
     created_day = days_between(literal(date(2000, 1, 1), Date), deals.c.created_date, conn.dialect.name)
+    p = deals.c.probability
     query = (
         select(
             deals.c.status,
             deals.c.stage,
             func.count(),
             func.coalesce(func.sum(deals.c.amount), 0.0),
-            func.avg(deals.c.probability),
+            func.avg(p),
             func.avg(created_day),
+            func.avg(p * p),
         )
         .where(*deal_conditions(workspace_id, filters, deals.c.created_date))
         .group_by(deals.c.status, deals.c.stage)
     )
     rows = conn.execute(query).all()
     open_stages = [row for row in rows if row[0] == "open"]
-    by_probability = all(row[4] is not None for row in open_stages)
-    # Without probabilities: the stage whose deals were created most recently on average comes first.
-    open_stages.sort(key=lambda r: (float(r[4]) if by_probability else -float(r[5] or 0.0), str(r[1])))
+    order = stage_order(conn, workspace_id, [_stage_stats(r) for r in open_stages if r[1] is not None])
+    position = {stage: i for i, stage in enumerate(order)}
+    open_stages.sort(key=lambda r: (position.get(str(r[1]), len(position)), str(r[1])))
     won = [row for row in rows if row[0] == "won"]
     won_count, won_amount = sum(int(r[2]) for r in won), sum(float(r[3]) for r in won)
     created = sum(int(r[2]) for r in rows)
@@ -404,6 +411,14 @@ def funnel(conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS) -
     )
 
 
+def _stage_stats(row: Any) -> StageStats:
+    """StageStats of one (status, stage, count, amount, mean probability, mean created day, mean p²) row."""
+    mean = None if row[4] is None else float(row[4])
+    spread = None if mean is None or row[6] is None else math.sqrt(max(0.0, float(row[6]) - mean**2))
+    created = None if row[5] is None else float(row[5])
+    return StageStats(str(row[1]), int(row[2]), mean, spread, created)
+
+
 def leaderboard(conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Per rep, deals closed in the period: won revenue, won/lost, win rate, average deal size, quota attainment.
 
@@ -412,7 +427,7 @@ def leaderboard(conn: Connection, workspace_id: int, filters: Filters = NO_FILTE
     """
     start, end = resolve_period(conn, workspace_id, filters)
     rows = select(OWNER_KEY, deals.c.status, deals.c.amount).where(
-        *deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED)
+        *deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED_STATUSES)
     )
 
     def measures(c: ReadOnlyColumnCollection) -> list:

@@ -32,10 +32,48 @@ class Plan:
     assumptions: dict[str, Any]
     created_at: datetime
     lines: pd.DataFrame
+    saved_at: datetime | None = None  # when the draft was saved as a named version (frozen from then on)
+    based_on: int | None = None  # the version this one was started from
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """Saved and signed versions are frozen; only a draft can change."""
+        return self.status != "draft"
 
 
-def save_draft(conn: Connection, workspace_id: int, name: str, assumptions: dict[str, Any], lines: pd.DataFrame) -> int:
+class ReadOnlyPlanError(ValueError):
+    """Raised when something tries to change a saved or signed version."""
+
+
+def plan_status(conn: Connection, workspace_id: int, plan_id: int) -> str:
+    """The status of plan ``plan_id``; LookupError when the workspace has no such plan."""
+    row = conn.execute(select(plans.c.status).where(plans.c.workspace_id == workspace_id, plans.c.id == plan_id))
+    status = row.scalar()
+    if status is None:
+        raise LookupError(f"no plan {plan_id} in this workspace")
+    return str(status)
+
+
+def ensure_draft(conn: Connection, workspace_id: int, plan_id: int) -> None:
+    """Raise :class:`ReadOnlyPlanError` unless the plan is a draft."""
+    if plan_status(conn, workspace_id, plan_id) != "draft":
+        raise ReadOnlyPlanError("This version is saved or signed and cannot change; start a new draft from it.")
+
+
+def save_draft(
+    conn: Connection,
+    workspace_id: int,
+    name: str,
+    assumptions: dict[str, Any],
+    lines: pd.DataFrame,
+    *,
+    based_on: int | None = None,
+) -> int:
     """Store a new draft version (the next number in the workspace) with its lines; returns the plan id.
+
+    ``based_on`` is the version the draft was started from (step 4's "new draft from a signed version").
 
     ``lines`` has LINE_COLUMNS; ``period`` may be ``YYYY-MM`` text or a date, ``segment`` empty/None for the total,
     ``lower``/``upper`` None where there is no interval. Runs in one transaction (a savepoint inside the caller's).
@@ -56,6 +94,7 @@ def save_draft(conn: Connection, workspace_id: int, name: str, assumptions: dict
                 status="draft",
                 assumptions=json.dumps(assumptions, default=str, sort_keys=True),
                 created_at=now(),
+                based_on=based_on,
             )
         ).inserted_primary_key[0]
         rows = [{"workspace_id": workspace_id, "plan_id": plan_id, **line} for line in _line_records(lines)]
@@ -70,12 +109,34 @@ def latest_plan(conn: Connection, workspace_id: int, status: str | None = None) 
     if status is not None:
         query = query.where(plans.c.status == status)
     row = conn.execute(query.order_by(plans.c.version.desc()).limit(1)).first()
-    if row is None:
-        return None
+    return None if row is None else _with_lines(conn, row)
+
+
+def plan_version(conn: Connection, workspace_id: int, version: int) -> Plan | None:
+    """Version ``version`` of the workspace's plans, or None when there is no such version."""
+    query = select(plans).where(plans.c.workspace_id == workspace_id, plans.c.version == version)
+    row = conn.execute(query).first()
+    return None if row is None else _with_lines(conn, row)
+
+
+def _with_lines(conn: Connection, row: Any) -> Plan:
+    """A plans row with its lines read."""
     cols = [plan_lines.c[c] for c in LINE_COLUMNS]
     data = conn.execute(select(*cols).where(plan_lines.c.plan_id == row.id).order_by(plan_lines.c.id)).all()
     lines = pd.DataFrame(data, columns=list(LINE_COLUMNS)).astype({"value": float, "lower": float, "upper": float})
-    return Plan(row.id, row.version, row.name, row.status, json.loads(row.assumptions), row.created_at, lines)
+    return Plan(
+        row.id,
+        row.version,
+        row.name,
+        row.status,
+        json.loads(row.assumptions),
+        row.created_at,
+        lines,
+        row.saved_at,
+        row.based_on,
+        row.approved_by,
+        row.approved_at,
+    )
 
 
 def list_plans(conn: Connection, workspace_id: int) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Connection, Select, case, func, null, or_,
 
 from salesops.filters import Filters
 from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi import definitions as d
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
 from salesops.segments.figures import money, percent, wilson_interval
@@ -43,7 +44,6 @@ LOW_CONFIDENCE_BELOW = 20  # closed deals
 HIGH_CONFIDENCE_FROM = 50
 PROFILE_SIZE = 3
 PROFILE_CANDIDATES: tuple[tuple[Dimension, ...], ...] = (*((dim,) for dim in DIMENSIONS), ("industry", "size_band"))
-CLOSED = ("won", "lost")
 SEGMENT_COLUMNS = [
     "label",
     "closed",
@@ -176,7 +176,7 @@ def _closed_counts(conn: Connection, workspace_id: int, filters: Filters, dims: 
             # No index covers the keys: one table scan beats an index search plus a row lookup per deal.
             in_workspace_scan(deals.c.workspace_id, workspace_id, conn.dialect.name),
             *deal_conditions(workspace_id, filters, deals.c.close_date)[1:],
-            deals.c.status.in_(CLOSED),
+            deals.c.status.in_(CLOSED_STATUSES),
         )
     )
     query = grouped(

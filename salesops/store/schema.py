@@ -123,6 +123,15 @@ mapping_presets = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
+# The order of a workspace's open deal stages as the user set it in the mapping editor (salesops.kpi.stages).
+stage_orders = Table(
+    "stage_orders",
+    metadata,
+    _ws(primary_key=True),
+    Column("stage", String(255), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
 reps = Table(
     "reps",
     metadata,
@@ -269,6 +278,8 @@ plans = Table(
     Column("created_at", DateTime, nullable=False),
     Column("approved_by", String(255)),
     Column("approved_at", DateTime),
+    Column("saved_at", DateTime),  # when a draft was saved as a named version (frozen from then on)
+    Column("based_on", Integer),  # the version a draft was started from, None for a fresh one
     UniqueConstraint("workspace_id", "version", name="uq_plans_ws_version"),
 )
 
@@ -301,6 +312,28 @@ action_items = Table(
     Column("status", String(20), nullable=False, default="open"),  # open | in_progress | done
     Column("needs_signoff", Boolean, nullable=False, default=False),
     Column("signed_off_by", String(255)),
+    Index("ix_action_items_plan", "plan_id"),
+)
+
+plan_signoffs = Table(
+    "plan_signoffs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ws(),
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("role", String(255), nullable=False),
+    Column("signed_at", DateTime, nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Index("ix_plan_signoffs_plan", "plan_id"),
+)
+
+lead_posts = Table(
+    "lead_posts",
+    metadata,
+    _ws(primary_key=True),
+    Column("lead_id", String(255), primary_key=True),
+    Column("posted_at", DateTime, nullable=False),
 )
 
 RECORD_TABLES: dict[str, Table] = {
@@ -310,4 +343,3 @@ RECORD_TABLES: dict[str, Table] = {
     "deals": deals,
     "activities": activities,
 }
-ENTITIES: tuple[str, ...] = tuple(RECORD_TABLES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from salesops.ingest.fields import ENTITIES
 from salesops.store import workspaces as ws
 from salesops.ui.common import data_version, t
 from salesops.ui.common import engine as shared_engine
@@ -13,7 +14,7 @@ from salesops.ui.common import engine as shared_engine
 def _freshness(workspace_id: int, version: int) -> ws.Workspace:
     with shared_engine().connect() as conn:
         found = ws.describe(conn, workspace_id)
-    empty = dict.fromkeys(("reps", "accounts", "leads", "deals", "activities"), 0)
+    empty = dict.fromkeys(ENTITIES, 0)
     return found or ws.Workspace(workspace_id, "—", 0, empty, None)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from salesops.export.safe import csv_bytes
 from salesops.ingest import batches as batch_history
+from salesops.ingest.builtin_presets import builtin_names, builtin_preset
 from salesops.ingest.fields import ENTITIES, FIELDS
 from salesops.ingest.load import BatchResult, UndoError, undo_batch
 from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load, prepare
@@ -15,6 +16,7 @@ from salesops.ingest.presets import get_preset, list_presets, save_preset
 from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
+from salesops.ui.stage_order import stage_order_editor
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
@@ -114,12 +116,14 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         if not entity:
             st.info(t("Not recognised as a CRM entity: choose what it holds, or it is skipped."))
             return None
-        presets = list_presets_cached()
-        preset = st.selectbox(t("Apply a saved mapping"), ["", *presets], key=f"{key}_preset") if presets else ""
+        presets = [*builtin_names(), *list_presets_cached()]
+        preset = st.selectbox(t("Apply a saved or built-in mapping"), ["", *presets], key=f"{key}_preset")
         chosen = prepared.with_choice(entity) if entity != prepared.entity else prepared
         if preset:
-            with shared_engine().connect() as conn:
-                found = get_preset(conn, preset)
+            found = builtin_preset(preset)
+            if found is None:
+                with shared_engine().connect() as conn:
+                    found = get_preset(conn, preset)
             if found:
                 chosen = chosen.with_choice(found[0], found[1])
         mapping = _mapping_editor(chosen, key=f"{key}_mapping_{entity}_{preset}")
@@ -132,10 +136,13 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
                 list_presets_cached.clear()
                 st.success(t("Saved preset {name}.", name=name))
         try:
-            _summary(check(chosen), chosen)
+            validated = check(chosen)
         except (ValueError, UnreadableFileError) as exc:
             st.error(str(exc))
             return None
+        _summary(validated, chosen)
+        if entity == "deals":
+            stage_order_editor(validated, key)
         return chosen
 
 
@@ -267,7 +274,7 @@ def history_section(engine: Engine, workspace_id: int) -> None:
     if cols[1].button(t("Undo"), key="data_undo"):
         try:
             with engine.begin() as conn:
-                undo_batch(conn, int(batch_id))
+                undo_batch(conn, workspace_id, int(batch_id))
             st.session_state.pop(_RESULTS_KEY, None)
             st.cache_data.clear()
             st.toast(t("Batch {id} undone.", id=batch_id))

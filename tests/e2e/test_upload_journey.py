@@ -14,7 +14,7 @@ from tests.conftest import DATASETS
 pytestmark = pytest.mark.browser
 
 EXPORTS = [
-    ("maven-crm-sales-opportunities/sales_pipeline.csv", "Maven"),
+    ("maven-crm-sales-opportunities/sales_pipeline.csv", "Generic"),
     ("zoho-crm-sample-export/Potentials.csv", "Zoho"),
     ("salesforce-dataloader-sample-sfdc-assets/Opportunity.csv", "Salesforce"),
 ]

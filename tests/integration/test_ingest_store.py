@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -89,17 +90,17 @@ def test_newer_export_updates_and_undo_restores(engine: Engine, tmp_path: Path) 
     assert _amounts(engine)["D3"] == 4500.0
 
     with pytest.raises(UndoError), engine.begin() as conn:
-        undo_batch(conn, first.batch_id)  # the newer batch must go first
+        undo_batch(conn, find(conn, "W") or 0, first.batch_id)  # the newer batch must go first
     with engine.begin() as conn:
-        undo_batch(conn, second.batch_id)
+        undo_batch(conn, find(conn, "W") or 0, second.batch_id)
     assert _amounts(engine) == {"D1": 1000.0, "D2": 2500.0, "D3": 4000.0}
     with engine.connect() as conn:
         assert conn.execute(select(deals.c.status).where(deals.c.id == "D3")).scalar() == "open"
         assert "Cara Diaz" not in set(conn.execute(select(reps.c.name)).scalars())
     with pytest.raises(UndoError), engine.begin() as conn:
-        undo_batch(conn, second.batch_id)  # already undone
+        undo_batch(conn, find(conn, "W") or 0, second.batch_id)  # already undone
     with engine.begin() as conn:
-        undo_batch(conn, first.batch_id)
+        undo_batch(conn, find(conn, "W") or 0, first.batch_id)
     assert _count(engine, deals) == 0
     assert _count(engine, reps) == 0
     with engine.connect() as conn:
@@ -136,7 +137,7 @@ def test_activity_rollups_follow_inserts_updates_and_undo(engine: Engine, tmp_pa
     assert (second.rows_loaded, second.rows_updated) == (1, 1)
     _rollup_matches_raw(engine)
     with engine.begin() as conn:
-        undo_batch(conn, second.batch_id)
+        undo_batch(conn, find(conn, "W") or 0, second.batch_id)
     _rollup_matches_raw(engine)
     with engine.connect() as conn:
         total_minutes = conn.execute(select(func.sum(activity_daily.c.minutes))).scalar()
@@ -166,3 +167,75 @@ def test_failure_half_way_leaves_sqlite_file_byte_for_byte(
         after_dump = list(conn.connection.dbapi_connection.iterdump())  # type: ignore[union-attr]
     assert after_dump == before_dump
     assert hashlib.sha256(db_file.read_bytes()).hexdigest() == before_bytes
+
+
+FULL_DEALS_CSV = """Deal ID,Deal Name,Account,Owner,Stage,Amount,Created Date,Close Date,Lead Source,Next Step
+D1,Alpha renewal,Acme,Ann Lee,Closed Won,1000,2024-01-05,2024-02-01,Web,Send invoice
+D2,Beta new,Beta Corp,Bob Roy,Closed Lost,2500,2024-01-10,2024-03-01,Referral,None
+D3,Gamma pilot,Acme,Ann Lee,Negotiation,4000,2024-02-01,2024-06-30,Event,Call CFO
+"""
+
+
+def _deal_rows(engine: Engine) -> dict[str, dict[str, object]]:
+    """Every stored deal as a full row (bookkeeping included), by id."""
+    with engine.connect() as conn:
+        return {row["id"]: dict(row) for row in conn.execute(select(deals)).mappings()}
+
+
+def _import_full_and_score(engine: Engine, tmp_path: Path) -> dict[str, dict[str, object]]:
+    ingest_paths(engine, "W", [_write(tmp_path, "deals.csv", FULL_DEALS_CSV)])
+    with engine.begin() as conn:  # a score the scoring step wrote: no export carries it
+        conn.execute(deals.update().where(deals.c.id == "D1").values(score=87.5))
+    return _deal_rows(engine)
+
+
+def test_narrow_reimport_updates_only_its_fields_and_undo_restores_exact_rows(engine: Engine, tmp_path: Path) -> None:
+    from salesops import kpi
+
+    before = _import_full_and_score(engine, tmp_path)
+    narrow = "Deal ID,Stage,Amount\nD1,Closed Won,1200\nD2,Closed Lost,2500\nD3,Negotiation,4100\n"
+    [result] = ingest_paths(engine, "W", [_write(tmp_path, "deals_amounts.csv", narrow)])
+    assert (result.rows_loaded, result.rows_updated, result.rows_unchanged) == (0, 2, 1)
+    after = _deal_rows(engine)
+    assert after["D1"]["amount"] == 1200.0
+    assert after["D3"]["amount"] == 4100.0
+    for deal_id in ("D1", "D3"):
+        kept = {k: v for k, v in after[deal_id].items() if k not in ("amount", "batch_id")}
+        assert kept == {k: v for k, v in before[deal_id].items() if k not in ("amount", "batch_id")}
+    assert after["D1"]["score"] == 87.5
+    assert after["D1"]["lead_source"] == "Web"
+    assert after["D2"] == before["D2"]
+    with engine.connect() as conn:
+        workspace_id = find(conn, "W") or 0
+        assert kpi.summary(conn, workspace_id)["won_revenue"] == 1200.0  # the won deal stays in revenue
+    with engine.begin() as conn:
+        undo_batch(conn, find(conn, "W") or 0, result.batch_id)
+    assert _deal_rows(engine) == before
+
+
+def test_change_only_in_an_unmapped_column_is_stored_and_undone(engine: Engine, tmp_path: Path) -> None:
+    before = _import_full_and_score(engine, tmp_path)
+    changed = FULL_DEALS_CSV.replace("Call CFO", "Call CEO")
+    [result] = ingest_paths(engine, "W", [_write(tmp_path, "deals_v2.csv", changed)])
+    assert (result.rows_updated, result.rows_unchanged) == (1, 2)
+    after = _deal_rows(engine)
+    assert json.loads(str(after["D3"]["extra"])) == {"Next Step": "Call CEO"}
+    assert after["D1"] == before["D1"]
+    with engine.begin() as conn:
+        undo_batch(conn, find(conn, "W") or 0, result.batch_id)
+    assert _deal_rows(engine) == before
+
+
+def test_new_unmapped_column_merges_with_the_stored_ones_and_undo_restores(engine: Engine, tmp_path: Path) -> None:
+    before = _import_full_and_score(engine, tmp_path)
+    extra = "Deal ID,Stage,Competitor\nD1,Closed Won,Initech\nD2,Closed Lost,\nD3,Negotiation,Hooli\n"
+    [result] = ingest_paths(engine, "W", [_write(tmp_path, "deals_competitor.csv", extra)], entity="deals")
+    assert (result.rows_updated, result.rows_unchanged) == (2, 1)  # D2's competitor is blank: nothing new
+    after = _deal_rows(engine)
+    assert json.loads(str(after["D1"]["extra"])) == {"Next Step": "Send invoice", "Competitor": "Initech"}
+    assert after["D1"]["owner"] == "Ann Lee"
+    assert after["D1"]["amount"] == 1000.0
+    assert after["D2"] == before["D2"]
+    with engine.begin() as conn:
+        undo_batch(conn, find(conn, "W") or 0, result.batch_id)
+    assert _deal_rows(engine) == before

@@ -76,3 +76,20 @@ def test_workbook_sheet_can_be_chosen(app: AppTest) -> None:
     sheet.set_value("Deals").run()
     assert not app.exception
     assert any("q3.xlsx[Deals] — Generic export, deals" in e.label for e in app.expander)
+
+
+def test_deals_upload_shows_its_stages_in_pipeline_order(app: AppTest) -> None:
+    csv = (
+        b"Deal ID,Stage,Amount,Created Date\n"
+        b"1,Negotiation/Review,10,2025-01-01\n2,Qualification,10,2025-01-01\n3,Prospect,5,2025-01-02\n"
+        b"4,Needs Analysis,5,2025-01-02\n5,Closed Won,5,2025-01-02\n"
+    )
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    app.radio(key="data_section").set_value("Import").run()
+    app.get("file_uploader")[0].upload("stages.csv", csv, "text/csv").run()  # type: ignore[attr-defined]
+    assert not app.exception
+    editor = next(e for e in app.dataframe if "Position" in e.value.columns)
+    assert list(editor.value["Stage"]) == ["Prospect", "Qualification", "Needs Analysis", "Negotiation/Review"]
+    save = next(b for b in app.button if b.label == "Save this stage order")
+    assert save.disabled  # nothing to save until the user renumbers a stage

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from salesops.ingest.builtin_presets import builtin_names, builtin_preset
 from salesops.ingest.detect import (
+    SOURCE_FORMATS,
     ColumnMatch,
     Detection,
     default_activity_type,
@@ -17,6 +19,7 @@ from salesops.ingest.detect import (
     map_columns,
 )
 from salesops.ingest.fields import FIELDS
+from salesops.ingest.synonyms import SYNONYMS
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 
@@ -37,14 +40,12 @@ def _detect_file(relative: str) -> Detection:
 REAL_EXPORTS = [
     (
         "maven-crm-sales-opportunities/sales_pipeline.csv",
-        "maven",
+        "generic",
         "deals",
         {
             "opportunity_id": "id",
             "sales_agent": "owner",
             "deal_stage": "stage",
-            "close_value": "amount",
-            "engage_date": "created_date",
             "close_date": "close_date",
             "account": "account",
             "product": "product",
@@ -52,13 +53,13 @@ REAL_EXPORTS = [
     ),
     (
         "maven-crm-sales-opportunities/sales_teams.csv",
-        "maven",
+        "generic",
         "reps",
         {"sales_agent": "name", "manager": "manager", "regional_office": "region"},
     ),
     (
         "maven-crm-sales-opportunities/accounts.csv",
-        "maven",
+        "generic",
         "accounts",
         {
             "account": "name",
@@ -70,19 +71,19 @@ REAL_EXPORTS = [
     ),
     (
         "crm-sales-opportunities-with-interactions/sales_teams.csv",
-        "maven",
+        "generic",
         "reps",
         {"sales_person_id": "id", "sales_agent": "name"},
     ),
     (
         "crm-sales-opportunities-with-interactions/accounts.csv",
-        "maven",
+        "generic",
         "accounts",
         {"account_id": "id", "account": "name"},
     ),
     (
         "crm-sales-opportunities-with-interactions/interactions.csv",
-        "maven",
+        "generic",
         "activities",
         {"activity_type": "type", "timestamp": "occurred_at", "account_name": "account", "status": "outcome"},
     ),
@@ -497,7 +498,6 @@ def test_file_name_breaks_a_tie_between_entities() -> None:
     assert entity_hint("Oppertuninty Table.csv") == "deals"
     assert entity_hint("sales_teams.csv") == "reps"
     assert entity_hint("interactions.csv") == "activities"
-    assert entity_hint("Accont.csv") == "accounts"
     assert entity_hint("Campaign.csv") is None
 
 
@@ -513,7 +513,6 @@ def test_source_format_markers() -> None:
     assert detect_source_format(["LEADID", "Lead Owner", "Created Time"]) == "zoho"
     assert detect_source_format(["Deal - Title", "Deal - Value"]) == "pipedrive"
     assert detect_source_format(["Record ID", "Deal Stage", "Deal owner"]) == "hubspot"
-    assert detect_source_format(["sales_agent", "deal_stage", "close_value"]) == "maven"
     assert detect_source_format(["Deal", "Value", "Stage"]) == "generic"
 
 
@@ -523,3 +522,25 @@ def test_source_format_markers() -> None:
 )
 def test_default_activity_type_from_file_name(file_name: str, kind: str | None) -> None:
     assert default_activity_type(file_name) == kind
+
+
+def test_no_detection_logic_written_for_one_sample_dataset() -> None:
+    """A public dataset's own headers and misspelt file names are no CRM: detection treats them as any file."""
+    assert "maven" not in SOURCE_FORMATS
+    assert "maven" not in SYNONYMS
+    assert detect_source_format(["sales_agent", "deal_stage", "close_value", "engage_date"]) == "generic"
+    assert entity_hint("Accont.csv") is None
+    unknown = map_columns(["close_value", "engage_date"], "deals")
+    assert [c.field for c in unknown] == [None, None]
+
+
+def test_sample_dataset_mapping_is_a_builtin_preset() -> None:
+    headers = _headers("maven-crm-sales-opportunities/sales_pipeline.csv")
+    name = next(n for n in builtin_names() if "Maven" in n and "deals" in n)
+    found = builtin_preset(name)
+    assert found is not None
+    entity, mapping = found
+    assert entity == "deals"
+    assert set(mapping) <= set(headers)
+    assert {mapping["close_value"], mapping["engage_date"]} == {"amount", "created_date"}
+    assert builtin_preset("no such preset") is None
