@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from sqlalchemy import Engine
 
+from salesops.accuracy.snapshots import take_snapshot
 from salesops.i18n import translate
 from salesops.ingest.detect import Detection, default_activity_type, detect
 from salesops.ingest.load import BatchResult, Progress, load_batch, no_progress
@@ -106,11 +107,12 @@ def check(prepared: Prepared) -> Validated:
 
 
 def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progress = no_progress) -> BatchResult:
-    """Validate and write one table as one batch, all in one transaction."""
+    """Validate and write one table as one batch, all in one transaction; a deals batch that changed deals also
+    stores the pipeline snapshot that forecast vs actual compares with later bookings."""
     progress(0.02, translate("Validating {n} rows…", n=len(prepared.table.frame)))
     validated = check(prepared)
     with engine.begin() as conn:
-        return load_batch(
+        result = load_batch(
             conn,
             workspace_id,
             entity=str(prepared.entity),
@@ -125,6 +127,9 @@ def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progre
             notes=validated.notes,
             progress=progress,
         )
+        if result.entity == "deals" and result.rows_loaded + result.rows_updated:
+            take_snapshot(conn, workspace_id, result.batch_id)
+        return result
 
 
 _ENTITY_ORDER = {"reps": 0, "accounts": 1, "leads": 2, "deals": 3, "activities": 4}

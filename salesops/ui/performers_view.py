@@ -205,13 +205,7 @@ def render_accuracy(filters: Filters) -> None:
 def _accuracy(filters: Filters) -> None:
     result = cached_accuracy(workspace_id(), data_version(), filters, language())
     if result.monthly.empty:
-        st.info(
-            t(
-                "{note} Import deals with a probability, expected revenue or forecast category to compare forecasts "
-                "with bookings.",
-                note=result.note,
-            )
-        )
+        st.info(t("{note} Meanwhile, the saved plan below is compared with what was booked.", note=result.note))
         return
     monthly = result.monthly
     forecast, actual = float(monthly["forecast"].sum()), float(monthly["actual"].sum())

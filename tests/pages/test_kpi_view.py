@@ -189,3 +189,30 @@ def test_kpis_by_team_on_demand(app: AppTest) -> None:
     won = _won_deals()
     assert table["won_revenue"].sum() == pytest.approx(won["Amount"].sum())
     assert {"email", "selling_hours", "win_rate"} <= set(table.columns)
+
+
+def test_leads_only_workspace_shows_lead_kpis(app: AppTest) -> None:
+    """Issue 7, point 9: a workspace of leads alone used to say "This workspace is empty"."""
+    _page(app, _workspace("KPI leads only", ["leads.csv"]))
+    metrics = _metrics(app)
+    leads = pd.read_csv(SAMPLE / "leads.csv")
+    assert "This workspace is empty" not in _infos(app)
+    assert metrics["Leads"] == f"{len(leads):,}"
+    assert metrics["Conversion rate"].endswith(" %")
+    assert metrics["Median days to convert"] != "n/a"
+    assert metrics["Lead-to-opportunity"] == "n/a"
+    assert "Lead-to-opportunity needs deals" in _infos(app)
+    charts = {e.proto.id.rsplit("-", 1)[-1] for e in app.get("plotly_chart")}
+    assert "kpi_leads_monthly_chart" in charts
+    assert any("Lead source" in list(d.value.columns) for d in app.dataframe)
+
+
+def test_segment_filter_narrows_activities_and_says_how(app: AppTest) -> None:
+    """Issue 7, point 8: Segment = Enterprise used to change the output KPIs but not the activities, silently."""
+    _page(app)
+    emails = _metrics(app)["Emails"]
+    ws_id = app.session_state["app_workspace_id"]
+    app.multiselect(key=f"filters_segments_{ws_id}").set_value(["Enterprise"]).run()
+    assert not app.exception
+    assert _metrics(app)["Emails"] != emails
+    assert "apply to activities through their deal" in _captions(app)
