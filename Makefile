@@ -8,10 +8,12 @@ run:
 test:
 	scripts/setup.sh dev
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 	.venv/bin/python -m pytest
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 sample:
 	.venv/bin/python scripts/make_sample_data.py

@@ -7,6 +7,7 @@ one-line reason on stderr; never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -73,9 +74,10 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
         preset = builtin_preset(args.mapping)
         if preset is None:
             with engine.connect() as conn:
-                preset = get_preset(conn, args.mapping)
+                found = ws.find(conn, args.workspace)
+                preset = None if found is None else get_preset(conn, found, args.mapping)
         if preset is None:
-            raise CliError(f"no mapping preset named {args.mapping!r}")
+            raise CliError(f"no mapping preset named {args.mapping!r} in workspace {args.workspace!r}")
         entity, mapping = entity or preset[0], preset[1]
     results = ingest_paths(engine, args.workspace, args.paths, entity=entity, mapping=mapping)
     _print([r.as_dict() for r in results], args.json)
@@ -88,6 +90,7 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
     """Print the KPI summary of a workspace, optionally grouped."""
     from salesops import kpi
+    from salesops.kpi.missing import costs_in_store
 
     workspace_id = _workspace_id(engine, args.workspace)
     filters = Filters(start=args.start, end=args.end, as_of=args.as_of)
@@ -96,6 +99,7 @@ def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
             data: Any = kpi.summary_by(conn, workspace_id, args.by, filters)
         else:
             data = kpi.summary(conn, workspace_id, filters, target=args.target)
+            data["missing_data"] = costs_in_store(conn, workspace_id)
     _print(data, args.json)
     return 0
 
@@ -107,7 +111,7 @@ def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         report = quality_report(conn, workspace_id, resolve_as_of(conn, workspace_id, args.as_of) or date.today())
-    findings = [{k: v for k, v in f._asdict().items() if k != "base"} for f in report.findings]
+    findings = [{k: v for k, v in dataclasses.asdict(f).items() if k != "base"} for f in report.findings]
     if args.json:
         _print({"score": report.score, "findings": findings}, True)
     else:
@@ -292,6 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)
+
+    from salesops.capacity.cli import register as register_capacity  # imports CliError from here
+
+    register_capacity(sub)
 
     from salesops.cli_plan import register as register_plan  # the plan export lives in its own module
 

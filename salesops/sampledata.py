@@ -300,10 +300,10 @@ def _accounts(rng: np.random.Generator, n: int = 1_500) -> pd.DataFrame:
     tier = np.where(revenue >= 250e6, "Tier 1", np.where(revenue >= 25e6, "Tier 2", "Tier 3"))
     suffix = _suffixes(rng, country)
     base = _company_bases(rng, industry, unique=True)
-    name = np.where(suffix == "", base, base + " " + suffix)
+    company = np.where(suffix == "", base, base + " " + suffix)
     return pd.DataFrame(
         {
-            "name": name,
+            "name": company,
             "segment": seg,
             "region": region,
             "country": country,
@@ -444,20 +444,24 @@ def _deals(rng: np.random.Generator, roster: _Roster, accounts: pd.DataFrame) ->
     amount = np.maximum(np.round(amount, -1), 500)
 
     keep = close >= start
-    frame = pd.DataFrame(
-        {
-            "rep": rep,
-            "account": account,
-            "created": created,
-            "close": close,
-            "won": won,
-            "product": product,
-            "source": source,
-            "expansion": expansion,
-            "amount": amount,
-            "skill": skill,
-        }
-    )[keep].reset_index(drop=True)
+    frame: pd.DataFrame = (
+        pd.DataFrame(
+            {
+                "rep": rep,
+                "account": account,
+                "created": created,
+                "close": close,
+                "won": won,
+                "product": product,
+                "source": source,
+                "expansion": expansion,
+                "amount": amount,
+                "skill": skill,
+            }
+        )
+        .loc[keep]
+        .reset_index(drop=True)
+    )
 
     # Stage: closed when the close date has passed; otherwise how far through its cycle the deal is.
     is_open = frame["close"].to_numpy() > end
@@ -525,7 +529,7 @@ def _deal_frame(deals: pd.DataFrame, accounts: pd.DataFrame, rng: np.random.Gene
     account = accounts.iloc[deals["account"].to_numpy()]
     product = np.asarray(PRODUCTS, dtype=object)[deals["product"].to_numpy()]
     stage = deals["stage"].to_numpy()
-    amount = pd.array(deals["amount"].round().astype(np.int64), dtype="Int64")
+    amount = pd.array(deals["amount"].round().to_numpy(dtype=np.int64), dtype="Int64")
     prospecting = np.flatnonzero(np.isin(stage, OPEN_STAGES[:2]) & ~deals["stale"].to_numpy())
     amount[rng.choice(prospecting, size=_OPEN_DEALS_WITHOUT_AMOUNT, replace=False)] = pd.NA
     frame = pd.DataFrame(
@@ -564,12 +568,12 @@ def _account_frame(accounts: pd.DataFrame, deals: pd.DataFrame, roster: _Roster)
     top = owner_counts.sort_values(["account", "n", "owner"], ascending=[True, False, True]).drop_duplicates("account")
     owner = pd.Series(top["owner"].to_numpy(), index=top["account"].to_numpy()).reindex(range(len(accounts)))
     active = roster.left > _day(HISTORY_END)
-    for i in np.flatnonzero(owner.isna().to_numpy()):
+    for i in np.flatnonzero(owner.isna().to_numpy()).tolist():
         candidates = [
             k
             for k in range(len(roster.names))
             if active[k] and roster.segment[k] == accounts["segment"].iat[i]
-            and accounts["region"].iat[i] in roster.coverage(k)
+            and str(accounts["region"].iat[i]) in roster.coverage(k)
         ]  # fmt: skip
         owner.iat[i] = roster.names[candidates[i % len(candidates)]]
     frame = pd.DataFrame(

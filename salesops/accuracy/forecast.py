@@ -15,10 +15,10 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.accuracy.snapshots import forecasts_before, snapshot_dates
@@ -71,13 +71,15 @@ def rep_bias(by_rep: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame
         n=("error", "count"), mean=("error", "mean"), over=("over", "sum"), under=("under", "sum")
     )
     records = []
-    for rep, row in zip(per_rep.index, per_rep.itertuples(index=False), strict=True):
-        n, over, under = int(row.n), int(row.over), int(row.under)
-        mean = float(row.mean) if n else None
+    for rep, count, average, over_, under_ in zip(
+        per_rep.index, per_rep["n"], per_rep["mean"], per_rep["over"], per_rep["under"], strict=True
+    ):
+        n, over, under = int(count), int(over_), int(under_)
+        mean = float(average) if n else None
         same_sign = over if (mean or 0) > 0 else under
         flagged = bool(n >= FLAG_MIN_MONTHS and mean is not None and abs(mean) > FLAG_MEAN_ERROR and same_sign > n / 2)
         text = None
-        if flagged:
+        if flagged and mean is not None:
             template = (
                 "{rep} over-forecasts by {p} on average, over in {k} of {n} months"
                 if mean > 0
@@ -209,7 +211,7 @@ def plan_vs_actual(
     if plan.empty:
         return pd.DataFrame(columns=PLAN_COLUMNS)
     planned = pd.DataFrame({"period": [_period_key(p) for p in plan["period"]], "plan": plan["value"].astype(float)})
-    planned = planned.groupby("period", as_index=False, sort=True)["plan"].sum()
+    planned = planned.groupby("period", as_index=False, sort=True).agg(plan=("plan", "sum"))
     first, last = planned["period"].iloc[0], planned["period"].iloc[-1]
     start = date(int(first[:4]), int(first[5:7]), 1)
     year, month = int(last[:4]), int(last[5:7])
@@ -219,7 +221,7 @@ def plan_vs_actual(
         *deal_conditions(workspace_id, Filters(start=start, end=end), deals.c.close_date), deals.c.status == "won"
     )
 
-    def measure(c: ReadOnlyColumnCollection) -> list:
+    def measure(c: ReadOnlyColumnCollection[str, Any]) -> list[ColumnElement[Any]]:
         if metric == "deals":
             return [func.count().label("actual")]
         return [func.coalesce(func.sum(c.amount), 0.0).label("actual")]

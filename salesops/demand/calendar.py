@@ -4,10 +4,13 @@ complete month (:mod:`salesops.asof`), so every demand view starts from the same
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 
 from salesops.asof import COMPLETE_DAY, last_complete_month
+
+History = TypeVar("History", pd.Series, pd.DataFrame)
 
 
 def first_forecast_month(as_of: date) -> pd.Period:
@@ -15,7 +18,7 @@ def first_forecast_month(as_of: date) -> pd.Period:
     return last_complete_month(as_of).to_period("M") + 1
 
 
-def complete_history(series: pd.Series | pd.DataFrame, as_of: date | None) -> tuple[pd.Series | pd.DataFrame, str]:
+def complete_history(series: History, as_of: date | None) -> tuple[History, str]:
     """A monthly series (or frame of them) ending at the last complete month up to ``as_of``: months after it are
     dropped, quiet months up to it are 0. Returns the series and a warning ("" when no part month was dropped)."""
     if as_of is None or not len(series):

@@ -129,7 +129,7 @@ def win_history(conn: Connection, workspace_id: int, filters: Filters) -> WinHis
         calib = pd.DataFrame(by_probability, columns=["p", "n", "won"]).astype(float)
         calib["bucket"] = bucket_of(calib["p"])
         sums = calib.groupby("bucket")[["n", "won"]].sum()
-        buckets = {int(b): float(r.won / r.n) for b, r in sums.iterrows() if r.n >= MIN_BUCKET_DEALS}
+        buckets = {int(b): float(won / n) for b, n, won in sums.itertuples() if n >= MIN_BUCKET_DEALS}
     dialect = conn.dialect.name
     rows = (
         select(

@@ -21,6 +21,8 @@ from salesops.store.schema import deals
 ENTRY = "entry"
 ENTERPRISE = "enterprise"
 TIERS = (ENTRY, ENTERPRISE)
+DEFAULT_TIER_THRESHOLD = 50_000.0  # won-deal amount from which a customer is enterprise
+DEFAULT_CHURN_MONTHLY = 0.01
 FRAME_COLUMNS = (
     "period",
     "tier",
@@ -38,6 +40,13 @@ class ServiceHours:
 
     onboarding: float
     support_per_month: float
+
+
+# Step 2's starting hours per customer, also what step 3 uses when no plan with service hours has been saved.
+DEFAULT_SERVICE_HOURS: dict[str, ServiceHours] = {
+    ENTRY: ServiceHours(onboarding=4.0, support_per_month=1.0),
+    ENTERPRISE: ServiceHours(onboarding=40.0, support_per_month=8.0),
+}
 
 
 def service_demand(

@@ -60,7 +60,7 @@ def plan_pptx(report: PlanReport, lang: str = DEFAULT_LANGUAGE) -> bytes:
     title.shapes.title.text = translate("Sales plan", lang) + (f" v{plan.version}" if plan else "")
     title.placeholders[1].text = f"{plan.name if plan else ''}\n{report.workspace} · {report.as_of.isoformat()}"
     summary = [
-        f"{i}: {fmt.by_kind(v, k, lang) if k not in ('text', 'date') else v}"  # type: ignore[arg-type]
+        f"{i}: {fmt.by_kind(v, k, lang) if k not in ('text', 'date') else v}"
         for i, v, k in summary_table(report, lang).itertuples(index=False)
     ]
     _slide(deck, translate("Summary", lang), summary)

@@ -24,13 +24,15 @@ MAX_BYTES = 50 * 1024 * 1024
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Frame rows as JSON-ready dicts (dates as ISO text, NaN as null)."""
-    return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+    return records
 
 
 def scenario_payload(report: PlanReport) -> dict[str, Any]:
     """Everything needed to restore the plan, plus its headline figures (the same ones every export shows)."""
     plan = report.plan
-    actions = report.actions.assign(due=[None if pd.isna(d) else str(d)[:10] for d in report.actions["due"]])
+    due = pd.Series([None if pd.isna(d) else str(d)[:10] for d in report.actions["due"]], dtype=object)
+    actions = report.actions.assign(due=due.set_axis(report.actions.index))
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

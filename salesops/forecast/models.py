@@ -105,7 +105,7 @@ class Drift:
         sigma = float(np.std(np.diff(y), ddof=1)) if n > 2 else 0.5 * abs(float(y[-1]))
 
         def predict(h: int) -> np.ndarray:
-            return y[-1] + slope * np.arange(1, h + 1)
+            return float(y[-1]) + slope * np.arange(1, h + 1)
 
         def bands(h: int, level: int) -> tuple[np.ndarray, np.ndarray]:
             # Forecast standard error of a random walk with estimated drift: sigma * sqrt(h * (1 + h / (n - 1))).

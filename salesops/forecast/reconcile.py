@@ -9,7 +9,7 @@ interval half-widths around that sum.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -107,5 +107,7 @@ def _on_index(series: pd.Series, history: pd.Series) -> pd.Series:
     if history.empty:
         return series
     start = min(series.index.min(), history.index[0]) if len(series) else history.index[0]
-    index = pd.date_range(start, history.index[-1], freq=history.index.freq, name=history.index.name)
+    index = pd.date_range(
+        start, history.index[-1], freq=cast(pd.DatetimeIndex, history.index).freq, name=history.index.name
+    )
     return series.astype(float).reindex(index, fill_value=0.0)

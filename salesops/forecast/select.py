@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -63,11 +64,12 @@ def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
 
     Raises ValueError when the index is not a DatetimeIndex or has no inferable frequency.
     """
-    if not isinstance(y.index, pd.DatetimeIndex):
+    y = y.astype(float).sort_index()
+    index = y.index
+    if not isinstance(index, pd.DatetimeIndex):
         raise ValueError("The series needs a DatetimeIndex (monthly 'MS' or weekly 'W-MON').")
     notes: list[str] = []
-    y = y.astype(float).sort_index()
-    freq = y.index.freq or (pd.infer_freq(y.index) if len(y) >= 3 else None) or "MS"
+    freq = index.freq or (pd.infer_freq(index) if len(y) >= 3 else None) or "MS"
     full = y.asfreq(freq) if len(y) else y
     missing = int(full.isna().sum())
     full = full.fillna(0.0)
@@ -77,7 +79,7 @@ def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
     nonzero = np.flatnonzero(full.to_numpy() != 0)
     if len(nonzero):
         full = full.iloc[nonzero[0] :]
-    full.index.freq = pd.tseries.frequencies.to_offset(freq)
+    full = full.set_axis(pd.DatetimeIndex(full.index, freq=freq))
     return full, notes
 
 
@@ -91,9 +93,10 @@ def forecast_series(y: pd.Series, horizon: int, level: int = 90, *, full_search:
     if level not in LEVELS:
         raise ValueError(f"The interval level must be one of {LEVELS}.")
     series, notes = prepare(y)
-    future = index_after(series.index, horizon) if len(series) else pd.DatetimeIndex([])
+    index = cast(pd.DatetimeIndex, series.index)
+    future = index_after(index, horizon) if len(series) else pd.DatetimeIndex([])
     values = series.to_numpy(dtype=float)
-    period = seasonal_period(series.index.freqstr if len(series) else None)
+    period = seasonal_period(index.freqstr if len(series) else None)
     if not len(values) or not np.any(values):
         notes.append("No bookings in the history: the forecast is zero until there is data.")
         zero = np.zeros(len(future))
@@ -249,7 +252,7 @@ def _frame(
             "upper": np.maximum(mean + above, clipped),
             "seasonal_factor": 1.0,
         },
-        index=pd.DatetimeIndex(future, name="period", freq=future.freq),
+        index=future.rename("period"),
     )
     if factors is not None:
         frame["seasonal_factor"] = factors

@@ -8,10 +8,11 @@ deals is their count. Months without a win inside the data's span are 0, so the 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, overload
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.filters import Filters
 from salesops.kpi.outputs import bookings
@@ -24,6 +25,18 @@ GROUP_COLUMNS = ("segment", "product", "region", "owner", "lead_source", "deal_t
 NO_GROUP = "(none)"  # label of deals whose grouping column is empty
 
 
+@overload
+def monthly_series(
+    conn: Connection, workspace_id: int, metric: Metric, filters: Filters | None = None, by: None = None
+) -> pd.Series: ...
+@overload
+def monthly_series(
+    conn: Connection, workspace_id: int, metric: Metric, filters: Filters | None = None, *, by: str
+) -> pd.DataFrame: ...
+@overload
+def monthly_series(
+    conn: Connection, workspace_id: int, metric: Metric, filters: Filters | None = None, by: str | None = None
+) -> pd.Series | pd.DataFrame: ...
 def monthly_series(
     conn: Connection,
     workspace_id: int,
@@ -52,7 +65,7 @@ def monthly_series(
     )
     keys = ["month", "grp"] if by else ["month"]
 
-    def measure(columns) -> list:  # type: ignore[no-untyped-def]
+    def measure(columns: ReadOnlyColumnCollection[str, Any]) -> list[ColumnElement[Any]]:
         value = func.coalesce(func.sum(columns.amount), 0.0) if metric == "revenue" else func.count()
         return [value.label("value")]
 

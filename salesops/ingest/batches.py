@@ -8,7 +8,9 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from salesops.i18n import translate
 from salesops.store.schema import import_batches, rejected_rows
+from salesops.store.workspaces import names as workspaces_by_id
 
 
 def list_batches(conn: Connection, workspace_id: int) -> pd.DataFrame:
@@ -31,11 +33,31 @@ def list_batches(conn: Connection, workspace_id: int) -> pd.DataFrame:
     return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in cols])
 
 
-def rejected_frame(conn: Connection, batch_id: int) -> pd.DataFrame:
-    """The rejected rows of a batch: row number, reason, then the row's own columns as read."""
+class ForeignBatchError(ValueError):
+    """A batch that belongs to another workspace (or to none) was asked for; the message names its owner."""
+
+
+def check_batch_workspace(conn: Connection, workspace_id: int, batch_id: int) -> None:
+    """Raise :class:`ForeignBatchError` unless batch ``batch_id`` exists in workspace ``workspace_id``."""
+    owner = conn.execute(select(import_batches.c.workspace_id).where(import_batches.c.id == batch_id)).scalar()
+    if owner is None:
+        raise ForeignBatchError(translate("There is no import batch {id}.", id=batch_id))
+    if owner != workspace_id:
+        raise ForeignBatchError(
+            translate(
+                "Batch {id} belongs to workspace {owner}, not to this one: nothing was done.",
+                id=batch_id,
+                owner=workspaces_by_id(conn).get(int(owner), "?"),
+            )
+        )
+
+
+def rejected_frame(conn: Connection, workspace_id: int, batch_id: int) -> pd.DataFrame:
+    """The rejected rows of one of the workspace's batches: row number, reason, then the row's columns as read."""
+    check_batch_workspace(conn, workspace_id, batch_id)
     rows = conn.execute(
         select(rejected_rows.c.row_number, rejected_rows.c.reason, rejected_rows.c.raw)
-        .where(rejected_rows.c.batch_id == batch_id)
+        .where(rejected_rows.c.workspace_id == workspace_id, rejected_rows.c.batch_id == batch_id)
         .order_by(rejected_rows.c.row_number)
     ).all()
     if not rows:

@@ -9,7 +9,7 @@ to one sample dataset is a built-in preset (``builtin_presets``), never detectio
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
@@ -283,18 +283,28 @@ def _entity_score(entity: str, columns: tuple[ColumnMatch, ...]) -> float:
     return sum(conf * (2.0 if f in signature else 0.5 if f in _COMMON else 1.0) for f, conf in mapped.items())
 
 
-def detect(headers: Sequence[str], *, file_name: str = "", entity: str | None = None) -> Detection:
+Augment = Callable[[str, tuple[ColumnMatch, ...]], tuple[ColumnMatch, ...]]
+
+
+def _by_headers(entity: str, columns: tuple[ColumnMatch, ...]) -> tuple[ColumnMatch, ...]:
+    return columns
+
+
+def detect(
+    headers: Sequence[str], *, file_name: str = "", entity: str | None = None, augment: Augment = _by_headers
+) -> Detection:
     """Guess the source CRM and entity of a file from its headers (and name), and map its columns.
 
-    ``entity`` overrides the guess. Confidence is the chosen entity's share of the plausible entities' scores
-    (1.0 when overridden or unrivalled); a file that matches no entity well gets entity None and confidence 0.
+    ``entity`` overrides the guess. ``augment`` may add matches per entity before entities are compared (the
+    pipeline maps columns from their values there). Confidence is the chosen entity's share of the plausible
+    entities' scores (1.0 when overridden or unrivalled); a file that matches no entity well gets entity None.
     """
     source_format = detect_source_format(headers)
     if entity is not None:
-        return Detection(source_format, entity, 1.0, map_columns(headers, entity, source_format))
+        return Detection(source_format, entity, 1.0, augment(entity, map_columns(headers, entity, source_format)))
     non_entity = _holds_no_entity(_name_words(file_name))
     hint = entity_hint(file_name)
-    mapped = {e: map_columns(headers, e, source_format) for e in ENTITIES}
+    mapped = {e: augment(e, map_columns(headers, e, source_format)) for e in ENTITIES}
     scores = {e: _entity_score(e, cols) for e, cols in mapped.items()}
     if hint is not None and scores[hint] > 0:
         scores[hint] = scores[hint] * 1.5 + 2.0

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import sqltypes
 
 from salesops.i18n import translate
+from salesops.ingest.batches import ForeignBatchError, check_batch_workspace
 from salesops.ingest.fields import DERIVED_FROM
 from salesops.store import workspaces as ws
 from salesops.store.schema import (
@@ -496,18 +497,11 @@ def _restore_frame(table: Table, previous: list[dict[str, object]]) -> pd.DataFr
 
 def _undoable(conn: Connection, workspace_id: int, batch_id: int) -> RowMapping:
     """The batch row, when this workspace may undo it now; else :class:`UndoError` saying why."""
-    batch = conn.execute(select(import_batches).where(import_batches.c.id == batch_id)).mappings().first()
-    if batch is None:
-        raise UndoError(translate("There is no import batch {id}.", id=batch_id))
-    if batch["workspace_id"] != workspace_id:
-        owner = ws.names(conn).get(batch["workspace_id"], "?")
-        raise UndoError(
-            translate(
-                "Batch {id} belongs to workspace {owner}, not to this one: nothing was undone.",
-                id=batch_id,
-                owner=owner,
-            )
-        )
+    try:
+        check_batch_workspace(conn, workspace_id, batch_id)
+    except ForeignBatchError as exc:
+        raise UndoError(str(exc)) from exc
+    batch = conn.execute(select(import_batches).where(import_batches.c.id == batch_id)).mappings().one()
     if batch["status"] != "loaded":
         raise UndoError(translate("Batch {id} was already undone.", id=batch_id))
     dependent = {batch["entity"]} | ({"reps", "accounts"} if batch["entity"] == "deals" else set())

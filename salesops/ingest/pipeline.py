@@ -14,14 +14,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from salesops.accuracy.snapshots import take_snapshot
 from salesops.i18n import translate
-from salesops.ingest.detect import Detection, default_activity_type, detect
+from salesops.ingest.content import Proposal, ValueProfiles, by_values, propose
+from salesops.ingest.detect import Detection, default_activity_type, detect, map_columns
 from salesops.ingest.load import BatchResult, Progress, load_batch, no_progress
 from salesops.ingest.readers import SourceTable, UnreadableFileError, read_tables
 from salesops.ingest.validate import Validated, validate
+from salesops.kpi.missing import costs_in_records
 from salesops.store import workspaces as ws
 
 __all__ = ["Prepared", "Skipped", "UnreadableFileError", "ingest_paths", "load", "prepare", "sha256_of"]
@@ -36,6 +39,7 @@ class Prepared:
     entity: str | None
     mapping: dict[str, str]
     sha256: str
+    proposals: tuple[Proposal, ...] = ()  # columns proposed from their values for needed fields left unmapped
 
     @property
     def name(self) -> str:
@@ -45,12 +49,22 @@ class Prepared:
     def with_choice(self, entity: str, mapping: dict[str, str] | None = None) -> Prepared:
         """The same table with the user's entity and mapping (re-detected for a new entity when no mapping)."""
         if mapping is None:
-            det = detect(list(self.table.frame.columns), file_name=self.table.name, entity=entity)
-            mapping = det.mapping()
+            frame, profiles = self.table.frame, ValueProfiles(self.table.frame)
+            augment = by_values(frame, profiles)
+            det = detect(list(frame.columns), file_name=self.table.name, entity=entity, augment=augment)
+            proposals = _proposals(frame, det, entity, profiles)
+            return replace(self, entity=entity, mapping=det.mapping(), proposals=proposals)
         return replace(self, entity=entity, mapping=dict(mapping))
 
 
-def sha256_of(source: bytes | BinaryIO | str | os.PathLike) -> str:
+def _proposals(frame: pd.DataFrame, det: Detection, entity: str, profiles: ValueProfiles) -> tuple[Proposal, ...]:
+    """The columns proposed from their values for ``entity`` (applied ones included), as the editor shows them."""
+    headers_only = map_columns(list(frame.columns), entity, det.source_format)
+    mapping = {c.source: c.field for c in headers_only if c.field is not None}
+    return tuple(propose(frame, entity, mapping, profiles))
+
+
+def sha256_of(source: bytes | BinaryIO | str | os.PathLike[str]) -> str:
     """Hex SHA-256 of a file's bytes, streamed so a 200 MB file is not held twice."""
     digest = hashlib.sha256()
     if isinstance(source, bytes):
@@ -69,7 +83,7 @@ def sha256_of(source: bytes | BinaryIO | str | os.PathLike) -> str:
 
 
 def prepare(
-    source: bytes | BinaryIO | str | os.PathLike,
+    source: bytes | BinaryIO | str | os.PathLike[str],
     file_name: str,
     *,
     entity: str | None = None,
@@ -83,27 +97,34 @@ def prepare(
     tables = read_tables(source, file_name, sheet=sheet)
     prepared = []
     for table in tables:
-        det = detect(list(table.frame.columns), file_name=table.name, entity=entity)
+        frame, profiles = table.frame, ValueProfiles(table.frame)
+        det = detect(list(frame.columns), file_name=table.name, entity=entity, augment=by_values(frame, profiles))
         chosen = entity or det.entity
         chosen_mapping = det.mapping()
+        proposals: tuple[Proposal, ...] = ()
         if mapping is not None:
-            chosen_mapping = {src: dst for src, dst in mapping.items() if src in table.frame.columns}
-        prepared.append(Prepared(table, det, chosen, chosen_mapping, digest))
+            chosen_mapping = {src: dst for src, dst in mapping.items() if src in frame.columns}
+        elif chosen is not None:
+            proposals = _proposals(frame, det, chosen, profiles)
+        prepared.append(Prepared(table, det, chosen, chosen_mapping, digest, proposals))
     return prepared
 
 
 def check(prepared: Prepared) -> Validated:
-    """Validate the whole table under the chosen entity and mapping (nothing is written)."""
+    """Validate the whole table under the chosen entity and mapping (nothing is written); the notes say what any
+    needed field left unmapped or empty will cost in the figures."""
     if prepared.entity is None:
         raise UnreadableFileError(
             translate("{name}: not recognised as deals, activities, leads, accounts or reps.", name=prepared.name)
         )
-    return validate(
+    validated = validate(
         prepared.table.frame,
         prepared.entity,
         prepared.mapping,
         default_activity_type=default_activity_type(prepared.name),
     )
+    costs = costs_in_records(validated.records, prepared.entity)
+    return replace(validated, notes=(*validated.notes, *costs)) if costs else validated
 
 
 def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progress = no_progress) -> BatchResult:
@@ -151,7 +172,7 @@ class Skipped:
 def ingest_paths(
     engine: Engine,
     workspace: str,
-    paths: Sequence[str | os.PathLike],
+    paths: Sequence[str | os.PathLike[str]],
     *,
     entity: str | None = None,
     mapping: dict[str, str] | None = None,

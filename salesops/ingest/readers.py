@@ -37,6 +37,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer.md import mess_ratio
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -93,7 +95,7 @@ class SourceTable:
 
 
 def read_tables(
-    source: BinaryIO | bytes | str | os.PathLike, filename: str, *, sheet: str | None = None
+    source: BinaryIO | bytes | str | os.PathLike[str], filename: str, *, sheet: str | None = None
 ) -> list[SourceTable]:
     """Read an uploaded file into one SourceTable per table (one per ZIP member, the chosen sheet of a workbook)."""
     data = _read_source(source)
@@ -101,7 +103,7 @@ def read_tables(
     return _read_any(data, name, sheet)
 
 
-def _read_source(source: BinaryIO | bytes | str | os.PathLike) -> bytes:
+def _read_source(source: BinaryIO | bytes | str | os.PathLike[str]) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source)
     if isinstance(source, str | os.PathLike):
@@ -239,9 +241,11 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> SourceTable:
 
 
 def _sheet_rows(worksheet: object) -> tuple[int, list[str | None], list[list[str | None]], list[int]] | None:
-    """Header row number, header cells, data rows and their sheet row numbers; None for an empty sheet."""
+    """Header row number, header cells, data rows and their sheet row numbers; None for an empty sheet or a chart."""
+    if not isinstance(worksheet, ReadOnlyWorksheet | Worksheet):
+        return None
     header_row, header, body, numbers = 0, None, [], []
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(worksheet.values, start=1):
         cells = [_cell_text(value) for value in values]
         if header is None:
             if any(cell is not None for cell in cells):

@@ -16,6 +16,7 @@ Rules for ambiguous input, decided once per column rather than per value:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -160,7 +161,7 @@ def _from_serials(numbers: np.ndarray) -> np.ndarray:
 
 def _strptime(text: pa.Array, fmt: str) -> np.ndarray:
     parsed = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
-    return pc.fill_null(parsed.cast(pa.int64()), _NAT).to_numpy(zero_copy_only=False)
+    return np.asarray(pc.fill_null(parsed.cast(pa.int64()), _NAT).to_numpy(zero_copy_only=False))
 
 
 def _parse_date_strings(text: pa.Array) -> np.ndarray:
@@ -230,7 +231,7 @@ def parse_numbers(values: pd.Series) -> pd.Series:
 def _parse_decimal(text: pa.Array, *, percent_ok: bool) -> np.ndarray:
     """Numbers with currency, sign, parentheses, K/M/B suffix and either decimal mark, using Arrow kernels only."""
     if _matches(text, r"^[+-]?[0-9]*\.?[0-9]+$").all():  # fast path: plain numbers only
-        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
     in_parens = _flag(pc.and_(pc.starts_with(text, "("), pc.ends_with(text, ")")))
     percent = _flag(pc.match_substring(text, "%"))
     minus = _matches(text, r"^[^0-9]*[-−]") | _flag(pc.ends_with(text, "-"))
@@ -261,7 +262,7 @@ def _parse_decimal(text: pa.Array, *, percent_ok: bool) -> np.ndarray:
 
 
 def _flag(mask: pa.Array) -> np.ndarray:
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
 
 
 def _decimal_marks(digits: pa.Array) -> np.ndarray:
@@ -285,7 +286,9 @@ def _decimal_marks(digits: pa.Array) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------- categories
 
 
-def _categorise(values: pd.Series, parse: Callable[[pd.Series], np.ndarray], dtype: str | pd.StringDtype) -> pd.Series:
+def _categorise(
+    values: pd.Series, parse: Callable[[pd.Series], np.ndarray], dtype: str | pd.StringDtype[Any]
+) -> pd.Series:
     """Map each distinct non-blank value through ``parse`` (which sees a pandas string Series); blanks stay <NA>."""
     text = _text(values)
 
@@ -293,7 +296,8 @@ def _categorise(values: pd.Series, parse: Callable[[pd.Series], np.ndarray], dty
         return np.asarray(parse(pd.Series(distinct, dtype=_TEXT)), dtype=object)
 
     parsed = _per_distinct(text, parse_arrow)
-    parsed = np.where(pc.is_valid(text).to_numpy(zero_copy_only=False), parsed, None)
+    valid = np.asarray(pc.is_valid(text).to_numpy(zero_copy_only=False), dtype=bool)
+    parsed = np.where(valid, parsed, np.full(len(parsed), None, dtype=object))
     return pd.Series(parsed, index=values.index, name=values.name, dtype=dtype)
 
 
@@ -302,7 +306,10 @@ def parse_bools(values: pd.Series) -> pd.Series:
 
     def parse(distinct: pd.Series) -> np.ndarray:
         lowered = distinct.str.lower()
-        return np.where(lowered.isin(_TRUE), True, np.where(lowered.isin(_FALSE), False, None))
+        result = np.full(len(lowered), None, dtype=object)
+        result[lowered.isin(_FALSE).to_numpy(dtype=bool)] = False
+        result[lowered.isin(_TRUE).to_numpy(dtype=bool)] = True
+        return result
 
     return _categorise(values, parse, "boolean")
 

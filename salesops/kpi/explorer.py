@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, exists, select
@@ -28,7 +29,7 @@ def presence(conn: Connection, workspace_id: int) -> Presence:
     return Presence(bool(has_deals), bool(has_activities), bool(has_leads))
 
 
-def summary_table(rows: list[dict], by: str) -> pd.DataFrame:
+def summary_table(rows: list[dict[str, Any]], by: str) -> pd.DataFrame:
     """:func:`salesops.kpi.summary_by` rows as one flat table for display and CSV: one column per activity type.
 
     Columns: the group, won revenue … velocity, opportunities created, the six activity types, selling hours.

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Date, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Date, and_, case, func, literal, select
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.asof import history_end, resolve_as_of
@@ -72,7 +72,7 @@ class _Grouping:
         self.dialect = _dialect(conn)
         self.reps = rep_directory(conn, workspace_id) if by in ("team", "region") else {}
 
-    def columns(self, date_column: Any) -> list:
+    def columns(self, date_column: Any) -> list[ColumnElement[Any]]:
         """Labelled key columns for the row-level select (month of ``date_column`` when grouping by month)."""
         if self.by is None:
             return []
@@ -102,7 +102,7 @@ class _Grouping:
         return row.key
 
 
-def _count_and_amount(c: ReadOnlyColumnCollection) -> list:
+def _count_and_amount(c: ReadOnlyColumnCollection[str, Any]) -> list[ColumnElement[Any]]:
     return [func.count().label("n"), func.coalesce(func.sum(c.amount), 0.0).label("amount")]
 
 
@@ -148,7 +148,9 @@ def _bucket_of(day: date, start: date, previous_start: date | None) -> int:
     return 1 if previous_start is not None and day >= previous_start else -1
 
 
-def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict]) -> None:
+def _closed(
+    conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict[str, Any]]
+) -> None:
     """Scans of the close-date index: won/lost counts and revenue in the period (and the previous period when
     ``periods`` has two), monthly won revenue (for growth), and the cycle days of won deals (for the median)."""
     start, end = filters.start, filters.end
@@ -208,7 +210,7 @@ def _closed(conn: Connection, workspace_id: int, filters: Filters, grouping: _Gr
 
 
 def _open_and_created(
-    conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict]
+    conn: Connection, workspace_id: int, filters: Filters, grouping: _Grouping, periods: list[dict[str, Any]]
 ) -> None:
     """The open-pipeline snapshot (status index, the same for every period) and the deals created in each period."""
     period_column = deals.c.close_date if grouping.by == "month" else None
@@ -216,7 +218,7 @@ def _open_and_created(
         *deal_conditions(workspace_id, filters, period_column), deals.c.status == "open"
     )
 
-    def measures(c: ReadOnlyColumnCollection) -> list:
+    def measures(c: ReadOnlyColumnCollection[str, Any]) -> list[ColumnElement[Any]]:
         known = c.probability.is_not(None)
         return [
             *_count_and_amount(c),
@@ -244,7 +246,7 @@ def _open_and_created(
     )
     names = [*grouping.names(), key.name]
     for row in conn.execute(grouped(rows, names, lambda c: [func.count().label("n")])):
-        period = _bucket_of(row.day, start, previous_start) if by_day else row.bucket
+        period = _bucket_of(row.day, start, previous_start) if by_day and start is not None else row.bucket
         periods[period][grouping.key(row)].created += int(row.n)
 
 
@@ -313,7 +315,7 @@ def summary(
     *,
     target: float | None = None,
     compare: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Every headline KPI of the filtered workspace in one JSON-serialisable dict (see DESIGN.md definitions).
 
     ``target`` is the revenue target of the period, for pipeline coverage. With ``compare``, key ``previous``
@@ -332,7 +334,7 @@ def summary(
     return result
 
 
-def summary_by(conn: Connection, workspace_id: int, by: GroupBy, filters: Filters = NO_FILTERS) -> list[dict]:
+def summary_by(conn: Connection, workspace_id: int, by: GroupBy, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """:func:`summary` per rep, team, month, segment, source, product or region, each dict with the group under ``by``.
 
     Activity figures are None when grouping by segment, source or product (activities carry none of these).
@@ -430,7 +432,7 @@ def leaderboard(conn: Connection, workspace_id: int, filters: Filters = NO_FILTE
         *deal_conditions(workspace_id, filters, deals.c.close_date), deals.c.status.in_(CLOSED_STATUSES)
     )
 
-    def measures(c: ReadOnlyColumnCollection) -> list:
+    def measures(c: ReadOnlyColumnCollection[str, Any]) -> list[ColumnElement[Any]]:
         won = c.status == "won"
         return [
             func.coalesce(func.sum(case((won, c.amount))), 0.0).label("revenue"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, not_, or_, select
@@ -24,7 +24,8 @@ WEIGHTS: dict[str, float] = {"high": 25.0, "medium": 10.0, "low": 4.0}
 BOOKKEEPING = {"workspace_id", "id", "extra", "batch_id", "created_batch_id"}
 
 
-class Finding(NamedTuple):
+@dataclass(frozen=True)
+class Finding:
     """One problem in the data, how many rows have it and what to do about it."""
 
     severity: Severity
@@ -86,7 +87,7 @@ KEY_COLUMNS: dict[str, dict[str, tuple[Severity, str]]] = {
 }
 
 
-def _email_invalid(column: ColumnElement) -> ColumnElement[bool]:
+def _email_invalid(column: ColumnElement[Any]) -> ColumnElement[bool]:
     return and_(column.is_not(None), not_(column.like("%_@_%.%")))
 
 
@@ -210,12 +211,12 @@ def _rules(as_of: date) -> dict[str, list[_Rule]]:
     }
 
 
-def _norm(column: ColumnElement) -> ColumnElement:
+def _norm(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.lower(func.trim(column))
 
 
 # Likely duplicates (the CRM id is unique after upsert): same normalised value(s) on different records.
-DUPLICATE_KEYS: dict[str, list[tuple[str, list[ColumnElement]]]] = {
+DUPLICATE_KEYS: dict[str, list[tuple[str, list[ColumnElement[Any]]]]] = {
     "accounts": [("name", [_norm(accounts.c.name)])],
     "leads": [("email", [_norm(leads.c.email)])],
     "reps": [("name", [_norm(reps.c.name)]), ("email", [_norm(reps.c.email)])],
@@ -226,7 +227,7 @@ DUPLICATE_KEYS: dict[str, list[tuple[str, list[ColumnElement]]]] = {
 
 def _columns_and_rules(
     conn: Connection, workspace_id: int, entity: str, table: Table, rules: list[_Rule]
-) -> tuple[int, list[dict], list[tuple[_Rule, int]]]:
+) -> tuple[int, list[dict[str, Any]], list[tuple[_Rule, int]]]:
     """One query: row count, filled count per column, breach count per rule."""
     names = [c.name for c in table.columns if c.name not in BOOKKEEPING]
     query = select(
@@ -245,7 +246,7 @@ def _columns_and_rules(
     return rows, columns, breaches
 
 
-def _duplicates(conn: Connection, workspace_id: int, table: Table, key: list[ColumnElement]) -> int:
+def _duplicates(conn: Connection, workspace_id: int, table: Table, key: list[ColumnElement[Any]]) -> int:
     """Records beyond the first in every group sharing the normalised key (keys with a NULL part are skipped)."""
     groups = (
         select(func.count().label("n"))
@@ -300,7 +301,7 @@ def quality_report(conn: Connection, workspace_id: int, as_of: date) -> QualityR
     """
     rules = _rules(as_of)
     findings: list[Finding] = []
-    columns: list[dict] = []
+    columns: list[dict[str, Any]] = []
     rows: dict[str, int] = {}
     for entity, table in RECORD_TABLES.items():
         count, entity_columns, breaches = _columns_and_rules(conn, workspace_id, entity, table, rules.get(entity, []))

@@ -38,6 +38,6 @@ def daily_to_periods(daily: pd.DataFrame, filters: Filters, freq: Freq) -> pd.Da
     periods = days.groupby(pd.DatetimeIndex([period_floor(d.date(), freq) for d in index]).as_unit("us")).sum()
     if filters.start is not None and filters.end is not None and filters.start <= filters.end:
         full = pd.date_range(period_floor(filters.start, freq), filters.end, freq=_RULE[freq], unit="us")
-        periods = periods.reindex(full.union(periods.index), fill_value=0)
+        periods = periods.reindex(full.union(pd.DatetimeIndex(periods.index)), fill_value=0)
     periods.index.name = "period"
     return periods.reset_index()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,7 +29,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
-from sqlalchemy.sql.elements import ColumnClause
 
 from salesops.filters import Filters
 from salesops.store.schema import activities, activity_daily, deals, reps
@@ -38,7 +38,7 @@ NO_FILTERS = Filters()
 """The whole workspace, all time: the default of every KPI function."""
 
 
-def rep_lookup(workspace_id: int) -> Select:
+def rep_lookup(workspace_id: int) -> Select[*tuple[Any, ...]]:
     """One row per owner key (rep name, or rep id when no rep has that name) with the rep's team, region, quota."""
     columns = (reps.c.team.label("team"), reps.c.region.label("region"), reps.c.quota.label("quota"))
     in_workspace = reps.c.workspace_id == workspace_id
@@ -71,13 +71,13 @@ def rep_directory(conn: Connection, workspace_id: int) -> dict[str, Rep]:
     }
 
 
-def _owners_where(workspace_id: int, column: str, values: tuple[str, ...]) -> Select:
+def _owners_where(workspace_id: int, column: str, values: tuple[str, ...]) -> Select[*tuple[Any, ...]]:
     """Owner keys whose rep has ``column`` (team or region) in ``values``."""
     lookup = rep_lookup(workspace_id).subquery("rep_lookup")
     return select(lookup.c.key).where(lookup.c[column].in_(values))
 
 
-def _period(column: ColumnClause, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+def _period(column: ColumnElement[Any], start: date | None, end: date | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if start is not None:
         conditions.append(column >= start)
@@ -87,7 +87,7 @@ def _period(column: ColumnClause, start: date | None, end: date | None) -> list[
 
 
 def deal_conditions(
-    workspace_id: int, filters: Filters, period_column: ColumnClause | None = None, *, table: Table = deals
+    workspace_id: int, filters: Filters, period_column: ColumnElement[Any] | None = None, *, table: Table = deals
 ) -> list[ColumnElement[bool]]:
     """WHERE conditions on ``deals`` (or a table with its owner, region, segment, lead_source and product columns,
     such as the pipeline snapshots) for the filters; the period applies to ``period_column`` (None: no period)."""
@@ -120,7 +120,7 @@ def deal_conditions(
     return conditions
 
 
-def _owner_conditions(workspace_id: int, filters: Filters, owner: ColumnClause) -> list[ColumnElement[bool]]:
+def _owner_conditions(workspace_id: int, filters: Filters, owner: ColumnElement[Any]) -> list[ColumnElement[bool]]:
     """Rep, team and region filters on an activity owner column."""
     conditions: list[ColumnElement[bool]] = []
     if filters.reps:
@@ -179,8 +179,10 @@ def activity_rows(workspace_id: int, filters: Filters, dialect: str) -> Select:
 
 
 def grouped(
-    rows: Select, keys: Sequence[str], measures: Callable[[ReadOnlyColumnCollection], list[ColumnElement]]
-) -> Select:
+    rows: Select[*tuple[Any, ...]],
+    keys: Sequence[str],
+    measures: Callable[[ReadOnlyColumnCollection[str, Any]], list[ColumnElement[Any]]],
+) -> Select[*tuple[Any, ...]]:
     """GROUP BY the labelled ``keys`` of a row-level select, aggregating with ``measures`` over its columns.
 
     Grouping on the subquery's columns rather than on repeated expressions lets computed keys that carry bound

@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from sqlalchemy import Connection, Select, exists, func, select
@@ -109,7 +109,9 @@ def _metrics_catalogue() -> list[_Metric]:
     return catalogue
 
 
-def _distribution(conn: Connection, query_rows: Select, owners: Iterable[str]) -> dict[str, list[tuple[float, int]]]:
+def _distribution(
+    conn: Connection, query_rows: Select[*tuple[Any, ...]], owners: Iterable[str]
+) -> dict[str, list[tuple[float, int]]]:
     """(rep, days) → count rows from SQL, per rep of ``owners``, as (days, count) pairs for a pooled median."""
     wanted = set(owners)
     result: dict[str, list[tuple[float, int]]] = defaultdict(list)
@@ -119,7 +121,7 @@ def _distribution(conn: Connection, query_rows: Select, owners: Iterable[str]) -
     return result
 
 
-def _cycles(conn: Connection, workspace_id: int, filters: Filters, owners: Iterable[str]) -> dict:
+def _cycles(conn: Connection, workspace_id: int, filters: Filters, owners: Iterable[str]) -> dict[str, Any]:
     """Per rep, the cycle days of won deals closed in the period."""
     cycle = days_between(deals.c.created_date, deals.c.close_date, conn.dialect.name)
     rows = select(deals.c.owner.label("rep"), cycle.label("days")).where(
@@ -131,7 +133,7 @@ def _cycles(conn: Connection, workspace_id: int, filters: Filters, owners: Itera
     return _distribution(conn, rows, owners)
 
 
-def _responses(conn: Connection, workspace_id: int, filters: Filters, owners: Iterable[str]) -> dict | None:
+def _responses(conn: Connection, workspace_id: int, filters: Filters, owners: Iterable[str]) -> dict[str, Any] | None:
     """Per rep, whole days from creation to first activity of deals created in the period; None without deal links."""
     linked = exists().where(activities.c.workspace_id == workspace_id, activities.c.deal_id.is_not(None))
     if not conn.execute(select(linked)).scalar():
@@ -163,7 +165,7 @@ def _split(ranked: pd.DataFrame) -> tuple[list[str], str]:
 
 
 def _group_figures(
-    reps: pd.DataFrame, cycles: dict, responses: dict | None, has_activity: bool
+    reps: pd.DataFrame, cycles: dict[str, Any], responses: dict[str, Any] | None, has_activity: bool
 ) -> dict[str, float | None]:
     """Pooled figures of one group of reps, keyed like :func:`_metrics_catalogue`."""
     won, lost = int(reps["deals_won"].sum()), int(reps["deals_lost"].sum())

@@ -87,7 +87,8 @@ def save_draft(
         latest = conn.execute(select(func.max(plans.c.version)).where(plans.c.workspace_id == workspace_id))
         version = int(latest.scalar() or 0) + 1
         plan_id = conn.execute(
-            insert(plans).values(
+            insert(plans)
+            .values(
                 workspace_id=workspace_id,
                 version=version,
                 name=name,
@@ -96,7 +97,8 @@ def save_draft(
                 created_at=now(),
                 based_on=based_on,
             )
-        ).inserted_primary_key[0]
+            .returning(plans.c.id)
+        ).scalar_one()
         rows = [{"workspace_id": workspace_id, "plan_id": plan_id, **line} for line in _line_records(lines)]
         if rows:
             conn.execute(insert(plan_lines), rows)

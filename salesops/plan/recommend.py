@@ -365,12 +365,14 @@ def people(inputs: PlanInputs, lang: str = DEFAULT_LANGUAGE) -> list[Recommendat
         ]
     else:
         recs = _hires(inputs.supply, lang)
-    metrics = inputs.performers.metrics.set_index("metric") if not inputs.performers.metrics.empty else None
+    frame = inputs.performers.metrics
+    metrics = frame.set_index("metric").to_dict("index") if not frame.empty else {}
     for kind in training_gaps(inputs.performers)[:3]:
         key = f"{kind}s_per_won_deal"
-        if metrics is None or key not in metrics.index or pd.isna(metrics.loc[key, "bottom"]):
+        row = metrics.get(key)
+        if row is None or pd.isna(row["bottom"]):
             continue
-        top, bottom = float(metrics.loc[key, "top"]), float(metrics.loc[key, "bottom"])
+        top, bottom = float(row["top"]), float(row["bottom"])
         recs.append(
             Recommendation(
                 "people",

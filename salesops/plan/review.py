@@ -21,6 +21,7 @@ from sqlalchemy import Connection, case, distinct, func, select
 
 from salesops.asof import default_as_of, last_complete_month
 from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi import definitions as d
 from salesops.plan.drafts import Plan
 from salesops.store.schema import deals, reps
@@ -80,7 +81,7 @@ def closed_by_month(conn: Connection, workspace_id: int, start: date, end: date)
         )
         .where(
             deals.c.workspace_id == workspace_id,
-            deals.c.status.in_(("won", "lost")),
+            deals.c.status.in_(CLOSED_STATUSES),
             deals.c.close_date >= start,
             deals.c.close_date <= end,
         )
@@ -218,7 +219,7 @@ def _month_row(
 ) -> dict[str, Any]:
     """One month of the review: planned vs actual and the split of the error (``rates``: planned win rate, size)."""
     rate, size = rates
-    got = actual.loc[period] if period in actual.index else pd.Series({"won": 0.0, "closed": 0.0, "revenue": 0.0})
+    got = actual.to_dict("index").get(period) or {"won": 0.0, "closed": 0.0, "revenue": 0.0}
     won, closed, revenue = float(got["won"]), float(got["closed"]), float(got["revenue"])
     unit = 1.0 if metric == "deals" else size
     value = won if metric == "deals" else revenue

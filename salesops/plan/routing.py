@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from salesops.formatting import percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.ingest.fields import DEAL_STATUSES
 from salesops.kpi import definitions as d
 from salesops.segments.figures import wilson_interval
 from salesops.segments.icp import UNKNOWN, account_lookup
@@ -77,7 +78,7 @@ def _counts(conn: Connection, workspace_id: int, dimension: RouteBy) -> pd.DataF
 def _ranking(counts: pd.DataFrame) -> pd.DataFrame:
     """Reps per segment by Wilson lower bound of their win rate; reps under MIN_CLOSED closed deals rank last."""
     wide = counts.pivot_table(index=["segment", "rep"], columns="status", values="n", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(columns=["open", "won", "lost"], fill_value=0).reset_index()
+    wide = wide.reindex(columns=list(DEAL_STATUSES), fill_value=0).reset_index()
     wide["closed"] = wide["won"] + wide["lost"]
     wide["win_rate"] = [d.win_rate(int(w), int(lo)) for w, lo in zip(wide["won"], wide["lost"], strict=True)]
     lows = [wilson_interval(int(w), int(c)) for w, c in zip(wide["won"], wide["closed"], strict=True)]

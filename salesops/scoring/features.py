@@ -181,7 +181,7 @@ def _is_id_like_number(values: pd.Series) -> bool:
 
 
 def _log1p(values: pd.Series) -> pd.Series:
-    return np.sign(values) * np.log1p(values.abs())
+    return pd.Series(np.sign(values) * np.log1p(values.abs()), index=values.index, name=values.name)
 
 
 def _labels(col: pd.Series) -> pd.Series:

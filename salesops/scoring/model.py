@@ -177,12 +177,12 @@ def stratified_split(y: pd.Series, *, share: float, seed: int) -> tuple[pd.Index
 
 def auc_score(y: pd.Series, prob: pd.Series) -> float | None:
     """Area under the ROC curve (Mann-Whitney, ties count half); None when only one class is present."""
-    y = y.astype(bool).to_numpy()
-    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    labels = y.astype(bool).to_numpy()
+    n_pos, n_neg = int(labels.sum()), int((~labels).sum())
     if n_pos == 0 or n_neg == 0:
         return None
     ranks = pd.Series(np.asarray(prob, dtype=float)).rank(method="average").to_numpy()
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def calibration_table(y: pd.Series, prob: pd.Series, bins: int = 10) -> pd.DataFrame:
@@ -206,16 +206,16 @@ def drivers_in_words(coefficients: pd.DataFrame, target: str, top: int = 5) -> l
             live[live["coefficient"] < 0].sort_values("coefficient", ascending=True, kind="stable").head(top),
         ]
     )
-    for row in ordered.itertuples():
-        ratio = math.exp(row.coefficient)
+    for row in ordered.to_dict("records"):
+        ratio = math.exp(float(row["coefficient"]))
         verb = "raises" if ratio > 1 else "lowers"
         factor = ratio if ratio > 1 else 1 / ratio
-        if row.kind == "numeric":
-            what = f"Each standard deviation more {row.feature} (log scale)"
-        elif row.kind == "missing":
-            what = f"A missing {row.feature}"
+        if row["kind"] == "numeric":
+            what = f"Each standard deviation more {row['feature']} (log scale)"
+        elif row["kind"] == "missing":
+            what = f"A missing {row['feature']}"
         else:
-            what = f"{row.feature} = {row.level} (vs {row.reference})"
+            what = f"{row['feature']} = {row['level']} (vs {row['reference']})"
         lines.append(f"{what} {verb} the odds of {target} {factor:.1f}×.")
     if live.empty:
         lines.append("No feature carried a reliable signal; every row gets the base rate.")

@@ -100,7 +100,7 @@ def lead_labels(frame: pd.DataFrame, open_days: int = OPEN_DAYS) -> pd.Series:
 
 def deal_labels(frame: pd.DataFrame) -> pd.Series:
     """Won (True) / lost (False) among closed deals; NA for open ones."""
-    label = frame["is_won"].astype("boolean").where(frame["is_closed"].astype(bool), pd.NA)
+    label = frame["is_won"].astype("boolean").where(frame["is_closed"].astype(bool))
     return label.astype("boolean").rename("label")
 
 

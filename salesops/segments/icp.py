@@ -79,7 +79,7 @@ class ICPResult:
     note: str = ""
 
 
-def account_lookup(workspace_id: int) -> Select:
+def account_lookup(workspace_id: int) -> Select[*tuple[Any, ...]]:
     """One row per account key (name, or id when no account has that name) with industry, employees, region."""
     columns = (accounts.c.industry, accounts.c.employees, accounts.c.region)
     in_workspace = accounts.c.workspace_id == workspace_id
@@ -95,7 +95,7 @@ def account_lookup(workspace_id: int) -> Select:
     ).group_by(both.c.key)
 
 
-def _size_band(employees: ColumnElement) -> ColumnElement[str]:
+def _size_band(employees: ColumnElement[Any]) -> ColumnElement[str]:
     whens = [
         ((employees >= low) if high is None else employees.between(low, high), label) for low, high, label in SIZE_BANDS
     ]
@@ -111,18 +111,21 @@ def _accounts_profiled(conn: Connection, workspace_id: int) -> bool:
     return conn.execute(profiled.limit(1)).first() is not None
 
 
-def _keys(conn: Connection, workspace_id: int, dims: Sequence[Dimension]) -> tuple[Any, list[ColumnElement]]:
+def _keys(conn: Connection, workspace_id: int, dims: Sequence[Dimension]) -> tuple[Any, list[ColumnElement[Any]]]:
     """FROM clause (deals, joined to accounts when a dimension needs them) and one labelled key per dimension.
 
     When no account has an industry, head count or region, every deal's would be unknown: no join, same keys.
     """
     needs_accounts = bool({"industry", "size_band", "region"} & set(dims)) and _accounts_profiled(conn, workspace_id)
+    industry: ColumnElement[Any]
+    employees: ColumnElement[Any]
+    region: ColumnElement[Any]
     if needs_accounts:
         lookup = account_lookup(workspace_id).subquery("account_lookup")
         industry, employees, region = lookup.c.industry, lookup.c.employees, lookup.c.region
     else:
         industry, employees, region = null(), null(), null()
-    expressions: dict[str, ColumnElement] = {
+    expressions: dict[str, ColumnElement[Any]] = {
         "industry": industry,
         "size_band": _size_band(employees) if needs_accounts else null(),
         "region": func.coalesce(deals.c.region, region) if needs_accounts else deals.c.region,
@@ -197,7 +200,7 @@ def _segment_table(raw: pd.DataFrame, dims: tuple[Dimension, ...]) -> pd.DataFra
     raw = raw.astype({"n": "int64", "amount": float})
     total_closed, total_revenue = int(raw["n"].sum()), float(raw.loc[raw["status"] == "won", "amount"].sum())
     overall_rpo = d.ratio(total_revenue, total_closed)
-    records = []
+    records: list[dict[str, Any]] = []
     for key, part in raw.groupby(list(dims), sort=True):
         values = key if isinstance(key, tuple) else (key,)
         won_rows = part[part["status"] == "won"]
@@ -305,7 +308,7 @@ def ideal_profile(
         empty = everything[columns]
         note = translate("No closed deals in the selection: nothing to segment yet.", lang)
         return ICPResult(empty, empty, (), overall, note)
-    known = ~everything[list(DIMENSIONS)].astype("object").eq(UNKNOWN).any(axis=1)
+    known = ~(everything[list(DIMENSIONS)].astype("object") == UNKNOWN).any(axis=1)
     eligible = known & (everything["confidence"] != "low") & (everything["won"] > 0)
     ranked = everything[eligible].sort_values(
         ["expected_revenue_per_opportunity", "closed"], ascending=[False, False], kind="stable"
@@ -349,7 +352,7 @@ def rep_focus(
         return pd.DataFrame(columns=columns)
     frame = frame.astype({"rep": "object", "segment": "object", "won_revenue": float})
     frame = frame.fillna({"rep": UNKNOWN, "segment": UNKNOWN})
-    frame = frame.groupby(["rep", "segment"], as_index=False)["won_revenue"].sum()
+    frame = frame.groupby(["rep", "segment"], as_index=False).agg(won_revenue=("won_revenue", "sum"))
     rep_total = frame.groupby("rep")["won_revenue"].transform("sum")
     segment_total = frame.groupby("segment")["won_revenue"].transform("sum")
     total = float(frame["won_revenue"].sum())

@@ -8,6 +8,8 @@ Columns an export carries beyond the canonical ones are kept as JSON text in ``e
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -34,7 +36,7 @@ metadata = MetaData(
 )
 
 
-def _ws(*, primary_key: bool = False) -> Column:
+def _ws(*, primary_key: bool = False) -> Column[int]:
     """The workspace key every table carries (part of the primary key on record tables)."""
     return Column(
         "workspace_id",
@@ -45,7 +47,7 @@ def _ws(*, primary_key: bool = False) -> Column:
     )
 
 
-def _record_columns() -> list[Column]:
+def _record_columns() -> list[Column[Any]]:
     """Bookkeeping columns shared by every imported record table."""
     return [
         Column("extra", Text),  # JSON object of the export's non-canonical columns
@@ -113,14 +115,17 @@ record_history = Table(
     Index("ix_record_history_batch", "batch_id"),
 )
 
+# Saved column mappings, per workspace: one workspace never sees or overwrites another's.
 mapping_presets = Table(
     "mapping_presets",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False, unique=True),
+    _ws(),
+    Column("name", String(200), nullable=False),
     Column("entity", String(20), nullable=False),
     Column("mapping", Text, nullable=False),  # JSON {source column: canonical field}
     Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("workspace_id", "name", name="uq_mapping_presets_ws_name"),
 )
 
 # The order of a workspace's open deal stages as the user set it in the mapping editor (salesops.kpi.stages).

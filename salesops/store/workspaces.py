@@ -34,8 +34,9 @@ def get_or_create(conn: Connection, name: str) -> int:
     found = conn.execute(select(workspaces.c.id).where(workspaces.c.name == name)).scalar()
     if found is not None:
         return int(found)
-    result = conn.execute(workspaces.insert().values(name=name, created_at=now(), data_version=0))
-    return int(result.inserted_primary_key[0])
+    key = conn.execute(workspaces.insert().values(name=name, created_at=now(), data_version=0)).inserted_primary_key
+    assert key is not None  # an INSERT of one row always reports its key
+    return int(key[0])
 
 
 def find(conn: Connection, name: str) -> int | None:

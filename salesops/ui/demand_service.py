@@ -7,19 +7,25 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from salesops.demand import ServiceHours, service_demand, tier_customers, tier_shares
-from salesops.demand.service import ENTERPRISE, ENTRY
+from salesops.demand.service import (
+    DEFAULT_CHURN_MONTHLY,
+    DEFAULT_SERVICE_HOURS,
+    DEFAULT_TIER_THRESHOLD,
+    ENTERPRISE,
+    ENTRY,
+)
 from salesops.forecast import apply_assumptions
 from salesops.segments.figures import percent
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast, fitted
 
 DEFAULTS = {
-    "demand_tier_threshold": 50_000.0,
-    "demand_churn": 1.0,
-    "demand_onboard_entry": 4.0,
-    "demand_onboard_enterprise": 40.0,
-    "demand_support_entry": 1.0,
-    "demand_support_enterprise": 8.0,
+    "demand_tier_threshold": DEFAULT_TIER_THRESHOLD,
+    "demand_churn": DEFAULT_CHURN_MONTHLY * 100,
+    "demand_onboard_entry": DEFAULT_SERVICE_HOURS[ENTRY].onboarding,
+    "demand_onboard_enterprise": DEFAULT_SERVICE_HOURS[ENTERPRISE].onboarding,
+    "demand_support_entry": DEFAULT_SERVICE_HOURS[ENTRY].support_per_month,
+    "demand_support_enterprise": DEFAULT_SERVICE_HOURS[ENTERPRISE].support_per_month,
 }
 
 

@@ -19,6 +19,7 @@ from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
 from salesops.kpi.inputs import deal_filter_note
 from salesops.kpi.leads import LeadKpis, lead_kpis
+from salesops.kpi.missing import costs_in_store
 from salesops.segments.figures import money, percent
 from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 
@@ -49,6 +50,13 @@ def cached_presence(workspace: int, version: int) -> Presence:
     """Whether the workspace has deals / activities at this data version."""
     with engine().connect() as conn:
         return presence(conn, workspace)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_missing(workspace: int, version: int, lang: str) -> list[str]:
+    """What needed fields left unmapped or empty cost the figures (e.g. won deals without a close date)."""
+    with engine().connect() as conn:
+        return costs_in_store(conn, workspace, lang)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -506,6 +514,8 @@ def render(filters: Filters) -> None:
         return
     now = cached_summary(ws, version, filters)
     before = _comparable(now)
+    for message in cached_missing(ws, version, language()):
+        st.warning(message)
 
     if not has.deals and has.leads:
         _lead_section(ws, version, filters)

@@ -9,7 +9,7 @@ from salesops.export.scenario import read_scenario, restore_scenario
 from salesops.plan.report import PlanReport
 from salesops.ui.common import engine, language, t, workspace_id
 from salesops.ui.plan_review import seed_step2
-from salesops.ui.plan_versions import flash
+from salesops.ui.plan_versions import flash, select_version
 
 LABELS = {
     "xlsx": "Workbook (XLSX)",
@@ -56,6 +56,6 @@ def render_restore() -> None:
         with engine().begin() as conn:
             restore_scenario(conn, workspace_id(), data)
         seed_step2(payload["assumptions"])
-        st.session_state.pop("plan_version", None)
+        select_version(None)
         flash(t("Scenario “{name}” restored as a new draft.", name=payload.get("plan_name") or ""))
         st.rerun()

@@ -10,7 +10,7 @@ from salesops import formatting as fmt
 from salesops.plan.report import PlanReport
 from salesops.plan.versions import new_draft_from
 from salesops.ui.common import engine, t, workspace_id
-from salesops.ui.plan_versions import flash
+from salesops.ui.plan_versions import flash, select_version
 from salesops.ui.tables import show_table
 
 # plan assumption key -> step 2's widget key (salesops.ui.demand_controls), so a restored or restarted scenario
@@ -79,6 +79,6 @@ def render(report: PlanReport) -> None:
                 {**review.lessons, "lessons_from": plan.version},
             )
         seed_step2({**plan.assumptions, **review.lessons})
-        st.session_state.pop("plan_version", None)
+        select_version(None)
         flash(t("New draft started with the lessons of v{v}; page 2 opens with them as its defaults.", v=plan.version))
         st.rerun()

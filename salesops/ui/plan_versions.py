@@ -13,6 +13,12 @@ from salesops.ui.common import engine, plain, t, workspace_id
 from salesops.ui.tables import show_table
 
 FLASH_KEY = "plan_flash"
+PENDING_KEY = "plan_version_pending"  # the version picker's next value, set before the picker is drawn
+
+
+def select_version(version: int | None) -> None:
+    """Show ``version`` (the latest when None) after the rerun that follows a write."""
+    st.session_state[PENDING_KEY] = "latest" if version is None else version
 
 
 def flash(message: str) -> None:
@@ -56,7 +62,7 @@ def _new_draft(plan: Plan) -> None:
         with engine().begin() as conn:
             new_draft_from(conn, workspace_id(), plan, t("Draft from v{v}", v=plan.version))
             latest = int(list_plans(conn, workspace_id())["version"].iloc[0])
-        st.session_state["plan_version"] = latest
+        select_version(latest)
         flash(t("New draft v{v} started from v{source}.", v=latest, source=plan.version))
         st.rerun()
 

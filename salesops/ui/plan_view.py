@@ -19,6 +19,7 @@ from salesops.plan.versions import plan_stamp
 from salesops.plan.webhook import post_new_leads
 from salesops.ui.charts import show
 from salesops.ui.common import data_version, engine, language, plain, t, workspace_id
+from salesops.ui.plan_versions import PENDING_KEY
 from salesops.ui.tables import show_table
 
 VERSION_KEY = "plan_version"
@@ -40,8 +41,9 @@ def choose_version() -> int | None:
         return None
     numbers = [int(v) for v in versions["version"]]
     labels = {int(r.version): f"v{r.version} · {r.name} ({t(r.status)})" for r in versions.itertuples(index=False)}
-    if st.session_state.get(VERSION_KEY) not in numbers:
-        st.session_state[VERSION_KEY] = numbers[0]
+    pending = st.session_state.pop(PENDING_KEY, None)
+    if pending is not None or st.session_state.get(VERSION_KEY) not in numbers:
+        st.session_state[VERSION_KEY] = pending if pending in numbers else numbers[0]
     return int(st.selectbox(t("Plan version"), numbers, format_func=labels.__getitem__, key=VERSION_KEY))
 
 

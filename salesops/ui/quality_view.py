@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -26,7 +27,7 @@ def cached_report(workspace: int, version: int, as_of: date) -> QualityReport:
 
 def findings_frame(report: QualityReport) -> pd.DataFrame:
     """The findings as a table, high severity first, then the most rows affected."""
-    frame = pd.DataFrame.from_records([f._asdict() for f in report.findings], columns=FINDING_COLUMNS)
+    frame = pd.DataFrame.from_records([dataclasses.asdict(f) for f in report.findings], columns=FINDING_COLUMNS)
     order = frame["severity"].map(SEVERITY_ORDER)
     return frame.assign(_order=order).sort_values(["_order", "count"], ascending=[True, False]).drop(columns="_order")
 

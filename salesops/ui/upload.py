@@ -40,6 +40,8 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
     """Editable mapping table: source column → canonical field, with detection confidence."""
     entity = prepared.entity or "deals"
     confidence = {m.source: m.confidence for m in prepared.detection.columns}
+    confidence |= {p.source: p.confidence for p in prepared.proposals if prepared.mapping.get(p.source) == p.field}
+    _suggestions(prepared)
     frame = pd.DataFrame(
         {
             t("Column in file"): list(prepared.table.frame.columns),
@@ -65,6 +67,18 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
         },
     )
     return {row[t("Column in file")]: row[t("Maps to")] for _, row in edited.iterrows() if row[t("Maps to")]}
+
+
+def _suggestions(prepared: Prepared) -> None:
+    """Say which columns were mapped, or could be, from what their values look like (header matching missed them)."""
+    for p in prepared.proposals:
+        applied = prepared.mapping.get(p.source) == p.field
+        text = (
+            "Mapped from its values: **{column}** → {field} ({confidence}, {reason})."
+            if applied
+            else "Suggested from its values: **{column}** → {field} ({confidence}, {reason}); pick it below to use it."
+        )
+        st.caption(t(text, column=plain(p.source), field=p.field, confidence=f"{p.confidence:.0%}", reason=t(p.reason)))
 
 
 def _summary(validated: Validated, prepared: Prepared) -> None:
@@ -116,25 +130,32 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         if not entity:
             st.info(t("Not recognised as a CRM entity: choose what it holds, or it is skipped."))
             return None
-        presets = [*builtin_names(), *list_presets_cached()]
+        presets = [*builtin_names(), *list_presets_cached(workspace_id())]
         preset = st.selectbox(t("Apply a saved or built-in mapping"), ["", *presets], key=f"{key}_preset")
         chosen = prepared.with_choice(entity) if entity != prepared.entity else prepared
         if preset:
             found = builtin_preset(preset)
             if found is None:
                 with shared_engine().connect() as conn:
-                    found = get_preset(conn, preset)
+                    found = get_preset(conn, workspace_id(), preset)
             if found:
                 chosen = chosen.with_choice(found[0], found[1])
         mapping = _mapping_editor(chosen, key=f"{key}_mapping_{entity}_{preset}")
         chosen = chosen.with_choice(entity, mapping)
         with st.popover(t("Save this mapping as a preset")):
             name = st.text_input(t("Preset name"), key=f"{key}_preset_name")
+            if name.strip() in presets:
+                st.caption(t("This workspace already has a preset named {name}: saving replaces it.", name=plain(name)))
             if st.button(t("Save preset"), key=f"{key}_preset_save") and name.strip():
-                with shared_engine().begin() as conn:
-                    save_preset(conn, name, entity, mapping)
-                list_presets_cached.clear()
-                st.success(t("Saved preset {name}.", name=name))
+                try:
+                    with shared_engine().begin() as conn:
+                        replaced = save_preset(conn, workspace_id(), name, entity, mapping)
+                except ValueError as exc:
+                    st.error(str(exc))
+                else:
+                    list_presets_cached.clear()
+                    done = t("Replaced preset {name} of this workspace.", name=plain(name)) if replaced else None
+                    st.success(done or t("Saved preset {name}.", name=plain(name)))
         try:
             validated = check(chosen)
         except (ValueError, UnreadableFileError) as exc:
@@ -147,10 +168,10 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def list_presets_cached() -> list[str]:
-    """Saved mapping preset names (cached briefly; cleared when a preset is saved)."""
+def list_presets_cached(workspace: int) -> list[str]:
+    """The workspace's saved mapping preset names (cached briefly; cleared when a preset is saved)."""
     with shared_engine().connect() as conn:
-        return list_presets(conn)
+        return list_presets(conn, workspace)
 
 
 def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
@@ -250,7 +271,7 @@ def last_results(engine: Engine) -> None:
 
 def _rejected_csv(engine: Engine, batch_id: int) -> bytes:
     with engine.connect() as conn:
-        return csv_bytes(batch_history.rejected_frame(conn, batch_id))
+        return csv_bytes(batch_history.rejected_frame(conn, workspace_id(), batch_id))
 
 
 def history_section(engine: Engine, workspace_id: int) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import DATASETS
+from tests.conftest import DATASETS, require
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,7 @@ EXPORTS = [
 @pytest.mark.parametrize(("relative", "source"), EXPORTS)
 def test_upload_confirm_and_see_counts(page: Page, app_url: str, relative: str, source: str) -> None:
     path = DATASETS / relative
-    if not path.exists():
-        pytest.skip(f"{relative} is not in ../shared/datasets")
+    require(path.exists(), f"{relative} is not in ../shared/datasets")
     rows = len(pd.read_csv(path, dtype=str, keep_default_na=False))
     page.goto(app_url)
     expect(page.get_by_role("heading", name="Sales Ops Planner")).to_be_visible()

@@ -112,3 +112,18 @@ def test_kpis_for_unknown_workspace_is_a_clear_error(db: Path, capsys: pytest.Ca
     code, _, err = _run(capsys, "kpis", "--workspace", "Nope", "--json")
     assert code == 2
     assert "no workspace named 'Nope'" in err
+
+
+def test_kpis_json_says_what_an_unmapped_close_date_costs(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Amount,Owner\n1,Closed Won,100,Ann\n2,Closed Won,50,Ann\n3,Open,10,Bo\n")
+    code, [result], _ = _run(capsys, "ingest", str(deals), "--workspace", "Gaps", "--json")  # type: ignore[misc]
+    assert code == 0
+    message = "2 won deals have no close date and are left out of revenue; map a close-date column."
+    assert message in result["notes"]
+    code, kpis, _ = _run(capsys, "kpis", "--workspace", "Gaps", "--json")
+    assert code == 0
+    assert message in kpis["missing_data"]  # type: ignore[index]
+    assert not any("owner" in m for m in kpis["missing_data"])  # type: ignore[index]

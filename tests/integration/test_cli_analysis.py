@@ -12,7 +12,7 @@ from sqlalchemy import select
 from salesops.cli import main
 from salesops.store import get_engine
 from salesops.store.schema import leads
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, require
 
 ACTIVITY_KEYS = {"email", "call", "meeting", "demo", "proposal", "task"}
 
@@ -155,8 +155,7 @@ def test_x_education_score_reports_a_holdout_auc_above_0_8(
     db: str, datasets: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = datasets / "x-education-lead-scoring" / "Leads.csv"
-    if not path.is_file():
-        pytest.skip("X Education Leads.csv is not present")
+    require(path.is_file(), "X Education Leads.csv is not present")
     assert _run(capsys, "ingest", str(path), "--workspace", "XEd", "--json")[0] == 0
     code, payload, _ = _run(capsys, "score", "--workspace", "XEd", "--json")
     assert code == 0

@@ -120,7 +120,7 @@ def test_broken_rows_are_rejected_with_reasons_and_good_rows_load(engine: Engine
     assert (result.rows_loaded, result.rows_rejected) == (4, 3)
     assert any("close before their created date" in note for note in result.notes)
     with engine.connect() as conn:
-        rejected = rejected_frame(conn, result.batch_id)
+        rejected = rejected_frame(conn, find(conn, "W") or 0, result.batch_id)
     reasons = dict(zip(rejected["row_number"], rejected["reason"], strict=True))
     assert "unparseable close date" in reasons[4]
     assert "negative amount" in reasons[5]

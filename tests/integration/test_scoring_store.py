@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 from sqlalchemy import Engine, select
 
 from salesops.ingest.pipeline import ingest_paths
@@ -15,6 +14,7 @@ from salesops.scoring import load_leads, score_cli_payload, score_workspace
 from salesops.store import workspaces as ws
 from salesops.store.schema import deals, leads
 from salesops.store.workspaces import find
+from tests.conftest import require
 
 
 def _csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
@@ -113,8 +113,7 @@ def test_deals_use_account_fit_and_score_open_deals(engine: Engine, tmp_path: Pa
 
 def test_x_education_leads_score_with_a_holdout_auc_near_0_9(sqlite_engine: Engine, datasets: Path) -> None:
     path = datasets / "x-education-lead-scoring" / "Leads.csv"
-    if not path.is_file():
-        pytest.skip("X Education Leads.csv is not present")
+    require(path.is_file(), "X Education Leads.csv is not present")
     ingest_paths(sqlite_engine, "xed", [path])
     with sqlite_engine.connect() as conn:
         workspace_id = find(conn, "xed")

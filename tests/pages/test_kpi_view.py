@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -216,3 +217,19 @@ def test_segment_filter_narrows_activities_and_says_how(app: AppTest) -> None:
     assert not app.exception
     assert _metrics(app)["Emails"] != emails
     assert "apply to activities through their deal" in _captions(app)
+
+
+def test_won_deals_without_close_date_are_named_on_the_page(app: AppTest, tmp_path: Path) -> None:
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal ID,Stage,Amount,Owner,Created\n"
+        "1,Closed Won,100,Ann,2025-01-01\n2,Closed Won,50,Ann,2025-01-03\n3,Open,10,Bo,2025-02-01\n"
+    )
+    engine = get_engine(os.environ["DATABASE_URL"])
+    ingest_paths(engine, "KPI no close date", [path])
+    with engine.connect() as conn:
+        workspace = ws.find(conn, "KPI no close date")
+    engine.dispose()
+    _page(app, workspace)
+    warnings = "\n".join(w.value for w in app.warning)
+    assert "2 won deals have no close date and are left out of revenue; map a close-date column." in warnings

@@ -20,14 +20,12 @@ from salesops.ingest.detect import (
 )
 from salesops.ingest.fields import FIELDS
 from salesops.ingest.synonyms import SYNONYMS
-
-DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+from tests.conftest import DATASETS, require
 
 
 def _headers(relative: str) -> list[str]:
     path = DATASETS / relative
-    if not path.exists():
-        pytest.skip(f"sample dataset {relative} not available")
+    require(path.exists(), f"sample dataset {relative} not available")
     first_line = path.read_bytes().splitlines()[0].decode("utf-8-sig", errors="replace")
     return next(csv.reader([first_line]))
 
@@ -281,8 +279,7 @@ def test_files_that_hold_no_crm_entity_get_none(relative: str) -> None:
 
 
 def test_every_real_mapping_uses_canonical_fields_once() -> None:
-    if not DATASETS.exists():
-        pytest.skip("shared datasets not available")
+    require(DATASETS.exists(), "shared datasets not available")
     for path in sorted(DATASETS.glob("*/*.csv")):
         detection = _detect_file(str(path.relative_to(DATASETS)))
         fields = list(detection.mapping().values())

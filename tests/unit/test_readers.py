@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from salesops.ingest import readers
 from salesops.ingest.readers import FOOTER_FIRST_CELL, SourceTable, UnreadableFileError, read_tables
-
-DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+from tests.conftest import DATASETS, require
 
 
 def read_one(content: bytes, filename: str = "deals.csv") -> SourceTable:
@@ -356,8 +355,8 @@ def dataset_csvs() -> list[Path]:
 
 @pytest.mark.parametrize("path", dataset_csvs() or [None], ids=lambda p: p and f"{p.parent.name}/{p.name}")
 def test_every_shared_dataset_reads_with_the_right_row_count(path: Path | None) -> None:
-    if path is None:
-        pytest.skip(f"{DATASETS} is not present")
+    require(path is not None, f"{DATASETS} is not present")
+    assert path is not None
     [table] = read_tables(path, path.name)
     reference = pd.read_csv(path, dtype=str, sep=table.delimiter, encoding=table.encoding, keep_default_na=False)
     non_blank = reference.apply(lambda column: column.str.strip().ne("")).any(axis=1)
