@@ -2,9 +2,11 @@
 
 Every view that needs "now" takes it from here: the KPI period, the forecast history, pipeline and lead demand,
 plan vs actual and the data-quality checks of future and stale dates. Unless the user sets one, the as-of date is
-the newest created date (deals, leads), won close date or activity day that is not after today. Close dates of lost
-deals do not count: CRMs let a deal be closed lost with any date (the Salesforce org export has lost deals "closing"
-in 2022-2030 though nothing was created after 2021), while creations, wins and activities record what happened.
+the newest created date (deals, leads) or won close date that is not after today; a workspace without deals or
+leads takes its newest activity day. Two kinds of dates do not count, because exports carry them for what is planned
+rather than what happened: close dates of lost deals (CRMs let a deal be closed lost with any date: the Salesforce
+org export has lost deals "closing" in 2022-2030 though nothing was created after 2021) and activity dates beside
+records (task due dates and scheduled events: the Zoho sample's tasks run 14 months past its last deal).
 
 A month is complete when the as-of date is on or after its 25th (``COMPLETE_DAY``): an export pulled on the 10th
 holds a third of that month, and treating it as history would pull every later month down.
@@ -24,10 +26,10 @@ DEFAULT_PERIOD_MONTHS = 12
 
 
 def default_as_of(conn: Connection, workspace_id: int, today: date | None = None) -> date | None:
-    """The newest created date, won close date or activity day of the workspace not after ``today``; None when
-    the workspace holds no dated record."""
+    """The newest created date (deals, leads) or won close date of the workspace not after ``today``, else its
+    newest activity day not after ``today``; None when the workspace holds no dated record."""
     today = today or date.today()
-    probes = [
+    records = [
         select(func.max(deals.c.created_date)).where(
             deals.c.workspace_id == workspace_id, deals.c.created_date <= today
         ),
@@ -37,12 +39,15 @@ def default_as_of(conn: Connection, workspace_id: int, today: date | None = None
         select(func.max(leads.c.created_date)).where(
             leads.c.workspace_id == workspace_id, leads.c.created_date <= today
         ),
-        select(func.max(activity_daily.c.day)).where(
-            activity_daily.c.workspace_id == workspace_id, activity_daily.c.day <= today
-        ),
     ]
-    days = [pd.Timestamp(value).date() for value in (conn.execute(p).scalar() for p in probes) if value is not None]
-    return max(days) if days else None
+    activity = select(func.max(activity_daily.c.day)).where(
+        activity_daily.c.workspace_id == workspace_id, activity_daily.c.day <= today
+    )
+    for probes in (records, [activity]):
+        days = [pd.Timestamp(value).date() for value in (conn.execute(p).scalar() for p in probes) if value is not None]
+        if days:
+            return max(days)
+    return None
 
 
 def resolve_as_of(conn: Connection, workspace_id: int, as_of: date | None, today: date | None = None) -> date | None:

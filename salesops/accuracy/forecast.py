@@ -128,7 +128,8 @@ def _no_comparison(conn: Connection, workspace_id: int, lang: str) -> str:
             text
             + " "
             + translate(
-                "The tool stores the weighted open pipeline at each deals import; import deals to start the record.",
+                "The tool stores the weighted open pipeline at each deals import; none is stored yet (no import has "
+                "held open deals expected to close after its as-of date).",
                 lang,
             )
         )

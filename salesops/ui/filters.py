@@ -69,7 +69,7 @@ def _as_of_input(ws: int, saved: date | None, default: date | None) -> date | No
         on_change=_reset_period,
         help=t(
             "The day the data describe: history ends at its last complete month. Default {day}: the newest "
-            "created, won or activity date that is not after today.",
+            "created or won date that is not after today.",
             day=default.isoformat(),
         ),
     )

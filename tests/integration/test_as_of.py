@@ -38,16 +38,19 @@ def old_export(engine: Engine) -> tuple[Engine, int]:
     return engine, ws
 
 
-def test_default_as_of_ignores_lost_close_dates_and_the_future(old_export: tuple[Engine, int]) -> None:
+def test_default_as_of_ignores_lost_close_dates_scheduled_activities_and_the_future(
+    old_export: tuple[Engine, int],
+) -> None:
     engine, ws = old_export
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         assert default_as_of(conn, ws, TODAY) == date(2021, 12, 20)  # the newest created date
         assert default_as_of(conn, ws, date(2021, 12, 1)) == date(2021, 11, 3)  # nothing after "today" counts
-        conn.execute(
-            insert(activity_daily),
-            [{"workspace_id": ws, "owner": "Ann", "type": "call", "day": date(2022, 1, 10), "n": 1, "minutes": 5.0}],
-        )
-        assert default_as_of(conn, ws, TODAY) == date(2022, 1, 10)  # an activity is evidence too
+        call = {"owner": "Ann", "type": "call", "day": date(2022, 7, 11), "n": 1, "minutes": 5.0}
+        conn.execute(insert(activity_daily), [{"workspace_id": ws, **call}])
+        assert default_as_of(conn, ws, TODAY) == date(2021, 12, 20)  # a task due later is planned, not history
+        only_activities = get_or_create(conn, "activities only")
+        conn.execute(insert(activity_daily), [{"workspace_id": only_activities, **call}])
+        assert default_as_of(conn, only_activities, TODAY) == date(2022, 7, 11)
 
 
 def test_kpi_history_ends_at_the_as_of_dates_last_complete_month(old_export: tuple[Engine, int]) -> None:

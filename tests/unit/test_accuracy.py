@@ -98,7 +98,7 @@ def test_an_exports_own_expected_revenue_is_not_called_a_forecast(engine: Engine
     assert result.by_rep.empty
     assert result.flags == ()
     assert "would invent a forecast" in result.note
-    assert "import deals to start the record" in result.note
+    assert "none is stored yet" in result.note
     assert after_undo.monthly.empty  # an undone import's snapshot is no forecast either
 
 
