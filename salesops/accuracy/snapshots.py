@@ -17,6 +17,7 @@ from sqlalchemy import Connection, case, delete, func, insert, select
 
 from salesops.asof import default_as_of, history_end
 from salesops.filters import Filters
+from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi import definitions as d
 from salesops.kpi.sqlfilters import deal_conditions, grouped
 from salesops.store.schema import deals, import_batches, pipeline_snapshots
@@ -31,7 +32,7 @@ def _win_rate(conn: Connection, workspace_id: int, as_of: date) -> float | None:
     """Won / (won + lost) of the deals closed by ``as_of`` (the weight of open deals without probability)."""
     won, closed = conn.execute(
         select(func.sum(case((deals.c.status == "won", 1), else_=0)), func.count()).where(
-            deals.c.workspace_id == workspace_id, deals.c.status.in_(("won", "lost")), deals.c.close_date <= as_of
+            deals.c.workspace_id == workspace_id, deals.c.status.in_(CLOSED_STATUSES), deals.c.close_date <= as_of
         )
     ).one()
     return d.win_rate(int(won or 0), int(closed or 0) - int(won or 0))
