@@ -156,7 +156,7 @@ def raw_activity_conditions(workspace_id: int, filters: Filters) -> list[ColumnE
     return conditions + _owner_conditions(workspace_id, filters, a.owner)
 
 
-def activity_rows(workspace_id: int, filters: Filters, dialect: str) -> Select:
+def activity_rows(workspace_id: int, filters: Filters, dialect: str) -> Select[*tuple[Any, ...]]:
     """Rows ``owner, type, day, n, minutes`` of the activities the filters select: the ``activity_daily`` rollup, or,
     when a segment, source or product filter is set, the raw activities whose deal matches it (one row each)."""
     if not through_deals(filters):
