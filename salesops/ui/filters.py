@@ -68,8 +68,8 @@ def _as_of_input(ws: int, saved: date | None, default: date | None) -> date | No
         key=f"filters_as_of_{ws}",
         on_change=_reset_period,
         help=t(
-            "The day the data describe: history ends at its last complete month. Default {day}: the newest "
-            "created or won date that is not after today.",
+            "The day the data describe: history ends at its last complete month. Default {day}: the newest date "
+            "the records show happened (created, won, or lost or active within a month of those), not after today.",
             day=default.isoformat(),
         ),
     )
