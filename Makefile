@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` (app on the bundled sample data) and `make test` (whole suite).
-.PHONY: run test lint bench sample
+.PHONY: run test lint bench sample i18n
 
 run:
 	scripts/setup.sh
@@ -20,3 +20,7 @@ sample:
 
 bench:
 	.venv/bin/python benchmarks/ingest.py
+
+# Translation catalogs (Babel): extract every t()/translate()/N_() literal, merge into each .po, compile the .mo files.
+i18n:
+	.venv/bin/python scripts/i18n.py

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from salesops.capacity import by_scenario
+from salesops.capacity import plan_supply
 from salesops.ui import (
     supply_controls,
     supply_data,
@@ -16,7 +16,7 @@ from salesops.ui import (
     supply_scenarios,
     supply_whatif,
 )
-from salesops.ui.common import t
+from salesops.ui.common import plain, t
 
 st.title(t("3 · Supply planning"))
 st.caption(t("Can we deliver the demand, and if not: whom do we hire, by when, at what cost, and what else binds."))
@@ -26,7 +26,7 @@ if base is None:
     st.info(t("No won deals in this workspace, so there is no demand to plan supply for. Import deals on page 1."))
     st.page_link("pages/1_data_collection.py", label=t("Import data"), icon=":material/upload_file:")
     st.stop()
-st.info(t(base.demand.note))
+st.info(plain(base.demand.note))  # names a plan the user titled
 settings = supply_controls.render(base)
 supply_data.defaults_note(base, settings)
 tabs = st.tabs([t("Gap"), t("Hiring plan"), t("What-ifs"), t("Reverse funnel"), t("Scenarios")])
@@ -36,8 +36,7 @@ with tabs[2]:
     whatifs = supply_whatif.inputs(base.demand.periods)
 top = bool(st.session_state.get("supply_top_performers", False))
 settings = replace(settings, planned=planned, whatifs=whatifs, top_performer_activity=top)
-results = by_scenario(base, settings)
-result = results[source.scenario]
+result = plan_supply(base, replace(settings, scenario=source.scenario))
 with tabs[0]:
     supply_gap.tiles(result)
     supply_gap.render(result)
@@ -48,6 +47,6 @@ with tabs[2]:
 with tabs[3]:
     supply_funnel.render(base, result)
 with tabs[4]:
-    supply_scenarios.render(results)
+    supply_scenarios.render(base, settings, result)
 st.subheader(t("Save supply into the plan"))
 supply_save.render(base, result)

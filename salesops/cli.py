@@ -195,6 +195,8 @@ def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
 
     if args.freq == "week" and args.by:
         raise CliError("--by works with monthly forecasts only")
+    if args.consensus and (args.freq == "week" or args.metric != "revenue"):
+        raise CliError("--consensus works with monthly revenue forecasts only")
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
         last_day = resolve_as_of(conn, workspace_id, args.as_of)
@@ -229,8 +231,25 @@ def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
     if wide is not None:
         payload["segments"] = {name: _forecast_rows(seg.forecast) for name, seg in hierarchy.segments.items()}
         payload["reconciliation"] = hierarchy.reconciliation
+    if args.consensus:
+        payload["consensus"] = _consensus(engine, workspace_id, result.forecast["mean"], args.consensus)
     _print(payload, args.json)
     return 0
+
+
+def _consensus(engine: Engine, workspace_id: int, statistical: Any, choice: str) -> dict[str, Any]:
+    """The statistical, pipeline and lead-based forecasts per month, why they differ, and the chosen blend."""
+    from salesops.demand.consensus import blend, explain, parse_weights, record, store_sources
+
+    try:
+        weights = parse_weights(choice)
+        with engine.connect() as conn:
+            sources, basis = store_sources(conn, workspace_id, statistical)
+        result = blend(sources, weights)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    rows = [{"period": f"{period:%Y-%m}", **row} for period, row in result.frame.to_dict("index").items()]
+    return {**record(result), "months": rows, "explanations": explain(sources, basis)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -293,6 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", type=int, choices=(80, 90, 95), default=90, help="prediction interval in %%")
     p.add_argument(
         "--by", choices=("segment", "product", "region", "team"), help="also forecast and reconcile these groups"
+    )
+    p.add_argument(
+        "--consensus",
+        nargs="?",
+        const="statistical",
+        metavar="CHOICE",
+        help="also the pipeline and lead-based forecasts and the demand for the plan: statistical (default), "
+        "pipeline, leads or weights S,P,L like 50,25,25 (monthly revenue only)",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)

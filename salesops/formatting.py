@@ -7,6 +7,7 @@ same everywhere. Downloads keep raw numbers in their cells (they never call this
 - ``money_compact(v)``: an amount for tiles and chart titles: "$13.3M", "$493k", "$4.2k", "$850".
 - ``percent(f)`` / ``percent(f, signed=True)``: a fraction as a percentage: "38 %", "+126 %", "-4.5 %" (digits=1).
 - ``count(n)``: "1,204"; ``number(x, digits)``: "3.5"; ``days(x)``: "42 days".
+- ``month_label(m, lang)``: "Nov 2026", "2026年11月" (Babel's locale data).
 - Missing values (None, NaN, ±inf) give ``MISSING`` ("—"); negative amounts keep their sign: "-$1,234".
 - ``column_label(name, lang)``: the words for a canonical or KPI column ("win_rate" -> "Win rate"), from the one
   table ``COLUMNS``; unknown names are spelt out ("lead_source_x" -> "Lead source x") so no snake_case reaches a
@@ -17,12 +18,14 @@ same everywhere. Downloads keep raw numbers in their cells (they never call this
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 import pandas as pd
+from babel.dates import format_skeleton
 
-from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.i18n import DEFAULT_LANGUAGE, gettext_code, translate
 
 MISSING = "—"
 """What a missing figure shows as (never "nan", "None" or "inf")."""
@@ -119,6 +122,15 @@ def number(value: float | None, digits: int = 1) -> str:
     """A plain figure with separators and ``digits`` decimals: 3.456 -> "3.5"."""
     number_ = _finite(value)
     return MISSING if number_ is None else f"{_half_up(number_, digits):,.{digits}f}"
+
+
+def month_label(value: str | date | pd.Timestamp | pd.Period | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A month as its readers write it, through Babel's locale data: "Nov 2026" in English, "2026年11月" in zh-TW."""
+    month = None if value is None else pd.Period(value, freq="M")
+    if not isinstance(month, pd.Period):  # None, and NaT (what a missing date becomes)
+        return MISSING
+    locale = "en_US" if lang == DEFAULT_LANGUAGE else gettext_code(lang)
+    return str(format_skeleton("yMMM", month.to_timestamp().date(), locale=locale))
 
 
 def days(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:

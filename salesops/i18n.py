@@ -1,25 +1,82 @@
-"""One translation helper for every user-facing string.
+"""One translation helper for every user-facing string, backed by gettext catalogs that Babel manages.
 
-The English text is the message key; other languages are catalogs keyed by it, so adding Traditional Chinese
-is a new catalog in ``CATALOGS``, not a rewrite. The UI layer wraps this with the session's language.
+The English text is the message id. ``make i18n`` extracts every ``t(...)``, ``translate(...)`` and ``N_(...)``
+literal into ``salesops/locale/messages.pot``, merges it into each language's ``.po`` (which a translator edits with
+ordinary tools, e.g. Poedit) and compiles the ``.mo`` files the app reads. A language is offered in the UI only
+when its catalog translates every message of the template (``offered_languages``), so a half-translated UI is
+never shown; ``missing_translations`` lists what a catalog still lacks.
 """
 
 from __future__ import annotations
 
-from types import MappingProxyType
+import gettext
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+from babel.messages.pofile import read_po
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {"en": "English", "zh-TW": "繁體中文"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 
-# zh-TW starts empty on purpose: untranslated strings fall back to English until the catalog is filled.
-CATALOGS: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
-    {"en": MappingProxyType({}), "zh-TW": MappingProxyType({})}
-)
+
+def gettext_code(lang: str) -> str:
+    """The gettext/Babel locale of a UI language code: ``zh-TW`` -> ``zh_TW``."""
+    return lang.replace("-", "_")
+
+
+def catalog_path(lang: str, suffix: str = ".po") -> Path:
+    """Where the catalog of ``lang`` lives (``.po`` source or compiled ``.mo``)."""
+    return LOCALE_DIR / gettext_code(lang) / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+@cache
+def _translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``lang`` (English, or a language without a catalog, translates to itself)."""
+    if lang == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[gettext_code(lang)], fallback=True)
 
 
 def translate(text: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     """Return ``text`` in ``lang`` (falling back to English), with ``{placeholders}`` filled from ``values``."""
-    catalog = CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE])
-    template = catalog.get(text, text)
+    template = _translations(lang).gettext(text) if text else text
     return template.format(**values) if values else template
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction, translate later"
+    """Mark a literal for extraction where it is defined; it is translated where it is shown (``t(label)``)."""
+    return text
+
+
+@cache
+def template_messages() -> frozenset[str]:
+    """Every message id of the extracted template: what a complete catalog must translate."""
+    with TEMPLATE.open("rb") as handle:
+        return frozenset(str(m.id) for m in read_po(handle) if m.id)
+
+
+@cache
+def catalog_messages(lang: str) -> dict[str, str]:
+    """The translated messages of ``lang``'s ``.po`` source ({id: translation}, untranslated and fuzzy left out)."""
+    path = catalog_path(lang)
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return {str(m.id): str(m.string) for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+
+
+def missing_translations(lang: str) -> list[str]:
+    """Message ids of the template that ``lang``'s catalog does not translate yet (empty for English)."""
+    if lang == DEFAULT_LANGUAGE:
+        return []
+    done = catalog_messages(lang)
+    return sorted(m for m in template_messages() if m not in done)
+
+
+def offered_languages() -> dict[str, str]:
+    """The languages a user may pick: English, and each other language whose catalog is complete."""
+    return {code: name for code, name in LANGUAGES.items() if not missing_translations(code)}

@@ -68,31 +68,30 @@ def at_risk_share(resources: list[Resource]) -> np.ndarray:
 def gap_table(periods: list[str], resources: list[Resource], revenue: np.ndarray) -> pd.DataFrame:
     """GAP_COLUMNS, one row per resource and month; ``revenue_at_risk`` is this resource's own shortfall share ×
     the month's revenue (the month's overall figure is the largest of them)."""
-    frames = []
-    for r in resources:
-        gap = np.asarray(r.demand, float) - np.asarray(r.capacity, float)
-        utilisation = np.divide(r.demand, r.capacity, out=np.full(len(gap), np.nan), where=np.asarray(r.capacity) > 0)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "resource": r.key,
-                    "label": r.label,
-                    "unit": r.unit,
-                    "period": periods,
-                    "demand": np.asarray(r.demand, float),
-                    "capacity": np.asarray(r.capacity, float),
-                    "gap": gap,
-                    "shortfall": np.maximum(gap, 0.0),
-                    "surplus": np.maximum(-gap, 0.0),
-                    "utilisation": utilisation,
-                    "cumulative_gap": np.cumsum(gap),
-                    "revenue_at_risk": shortfall_share(r.demand, r.capacity) * np.asarray(revenue, float),
-                }
-            )
-        )
-    if not frames:
+    if not resources:
         return pd.DataFrame(columns=list(GAP_COLUMNS))
-    return pd.concat(frames, ignore_index=True)[list(GAP_COLUMNS)]
+    n = len(periods)
+    demand = np.vstack([np.asarray(r.demand, float) for r in resources])
+    capacity = np.vstack([np.asarray(r.capacity, float) for r in resources])
+    gap = demand - capacity
+    utilisation = np.divide(demand, capacity, out=np.full(gap.shape, np.nan), where=capacity > 0)
+    shares = np.vstack([shortfall_share(r.demand, r.capacity) for r in resources])
+    return pd.DataFrame(
+        {
+            "resource": np.repeat([r.key for r in resources], n),
+            "label": np.repeat([r.label for r in resources], n),
+            "unit": np.repeat([r.unit for r in resources], n),
+            "period": np.tile(np.asarray(periods, dtype=object), len(resources)),
+            "demand": demand.ravel(),
+            "capacity": capacity.ravel(),
+            "gap": gap.ravel(),
+            "shortfall": np.maximum(gap, 0.0).ravel(),
+            "surplus": np.maximum(-gap, 0.0).ravel(),
+            "utilisation": utilisation.ravel(),
+            "cumulative_gap": np.cumsum(gap, axis=1).ravel(),
+            "revenue_at_risk": (shares * np.asarray(revenue, float)[None, :]).ravel(),
+        }
+    )
 
 
 def binding_constraint(periods: list[str], resources: list[Resource]) -> Binding | None:

@@ -9,14 +9,17 @@ lexicographically with ``scipy.optimize.milp`` (HiGHS):
    demand of every resource in month m (a deal needs every resource, so the scarcest one caps the month), plus a
    small weight on each resource's own shortfall share so every gap a hire can close is closed; gaps no hire can
    close (before anyone could join, a vendor limit, a headcount/budget cap) stay as shortfall;
-2. at that coverage, minimise the cost of the hires.
+2. at that coverage (no resource short in any month by more than step 1 left), minimise the cost of the hires.
+
+Both run to HiGHS's relative MIP gaps ``COVER_GAP`` and ``COST_GAP`` (proving the last 0.01 % of a plan with hundreds
+of hires takes seconds, not milliseconds); a run cut short by ``TIME_LIMIT`` says so in the plan's notes.
 
 With a value per dollar of protected revenue (e.g. the gross margin), one programme instead minimises cost minus
 the value it protects, so a hire is made only where it pays for itself (and not where another, harder-binding
 resource would waste it).
 
 Pinned hires are lower bounds on ``x``; caps are Σ x ≤ headcount cap and Σ cost × x ≤ budget (raised to what the
-pinned hires already take, and the note says so). :func:`greedy_hires` is the month-by-month rule a planner would
+pinned hires already take, and the notes say so). :func:`greedy_hires` is the month-by-month rule a planner would
 use by hand; the page shows how much the optimiser saves against it.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,9 +35,13 @@ from scipy.linalg import toeplitz
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from salesops.capacity.gap import TOLERANCE, Resource
+from salesops.i18n import N_
 
-TIME_LIMIT = 20.0  # seconds; the programmes here solve in milliseconds
-COST_GAP = 1e-4  # the plan's cost is within 0.01 % of the cheapest possible (HiGHS's relative MIP gap)
+TIME_LIMIT = 10.0  # seconds per programme; a page-sized one solves in well under a second
+COVER_GAP = 1e-4  # relative MIP gaps (HiGHS): revenue at risk within 0.01 % of the least possible,
+COST_GAP = 1e-3  # and the plan's cost within 0.1 % of the cheapest at that coverage
+Note = tuple[str, dict[str, Any]]  # a message (marked for translation) and the values of its placeholders
+NO_PLAN: Note = (N_("The optimiser found no plan: pinned hires only."), {})
 HIRE_COLUMNS = ("role", "label", "month", "count", "pinned", "monthly_cost", "total_cost")
 
 
@@ -56,12 +64,12 @@ class Role:
 @dataclass(frozen=True)
 class HiringPlan:
     """Hires (HIRE_COLUMNS, ``month`` = plan month recruiting starts; ``pinned`` = how many of them are pinned),
-    the capacity they add per resource and month, their cost, and the caps' note."""
+    the capacity they add per resource and month, their cost, and notes (message, values) for the reader to word."""
 
     hires: pd.DataFrame
     added: dict[str, np.ndarray]
     cost: float
-    note: str = ""
+    notes: tuple[Note, ...] = ()
 
 
 def added_capacity(roles: list[Role], counts: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
@@ -80,7 +88,7 @@ def _toeplitz(curve: np.ndarray, horizon: int) -> np.ndarray:
     return np.tril(toeplitz(column, np.zeros(horizon)))
 
 
-def _plan(roles: list[Role], counts: np.ndarray, pinned: np.ndarray, horizon: int, note: str) -> HiringPlan:
+def _plan(roles: list[Role], counts: np.ndarray, pinned: np.ndarray, horizon: int, notes: list[Note]) -> HiringPlan:
     rows = []
     for r, role in enumerate(roles):
         for h in np.flatnonzero(counts[r] > 0):
@@ -89,7 +97,7 @@ def _plan(roles: list[Role], counts: np.ndarray, pinned: np.ndarray, horizon: in
             rows.append((role.key, role.label, int(h), n, int(pinned[r, h]), role.monthly_cost, unit * n))
     hires = pd.DataFrame(rows, columns=list(HIRE_COLUMNS))
     cost = float(hires["total_cost"].sum()) if len(hires) else 0.0
-    return HiringPlan(hires, added_capacity(roles, counts, horizon), cost, note)
+    return HiringPlan(hires, added_capacity(roles, counts, horizon), cost, tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -137,10 +145,10 @@ def optimise_hires(
     horizon = len(revenue)
     pinned = np.zeros((len(roles), horizon)) if pinned is None else np.asarray(pinned, dtype=float)
     costs = np.array([[role.hire_cost(h, horizon) for h in range(horizon)] for role in roles]).reshape(-1)
-    note, headcount_cap, budget_cap = _caps(pinned, costs, headcount_cap, budget_cap)
+    notes, headcount_cap, budget_cap = _caps(pinned, costs, headcount_cap, budget_cap)
     prog = _programme(resources, roles, horizon) if roles else None
     if prog is None:
-        return _plan(roles, pinned, pinned, horizon, note)
+        return _plan(roles, pinned, pinned, horizon, notes)
     n_x, n_s = prog.a.shape[1], len(prog.need)
     n = n_x + n_s + horizon
     cover = LinearConstraint(np.hstack([prog.a, np.eye(n_s), np.zeros((n_s, horizon))]), prog.need, np.inf)
@@ -164,15 +172,19 @@ def optimise_hires(
     if revenue_value is not None:
         result = solve(cost + revenue_value * risk, constraints, gap=COST_GAP)
     else:
-        first = solve(risk, constraints, gap=1e-9)
+        first = solve(risk, constraints, gap=COVER_GAP)
         if first.x is None:
-            return _plan(roles, pinned, pinned, horizon, f"{note} The optimiser found no plan: pinned hires only.")
-        at_most = LinearConstraint(risk[None, :], -np.inf, first.fun * (1 + 1e-7) + 1e-7)
-        result = solve(cost, [*constraints, at_most], gap=COST_GAP)
+            return _plan(roles, pinned, pinned, horizon, [*notes, NO_PLAN])
+        # Keep every shortfall at most what the first programme left, so coverage cannot get worse.
+        shortfall = first.x[n_x : n_x + n_s] * (1 + 1e-9) + 1e-6
+        kept = Bounds(bounds.lb, np.concatenate([bounds.ub[:n_x], shortfall, bounds.ub[n_x + n_s :]]))
+        result = _solve(cost, constraints, integrality=integrality, bounds=kept, gap=COST_GAP)
         result = result if result.x is not None else first
     if result.x is None:
-        return _plan(roles, pinned, pinned, horizon, f"{note} The optimiser found no plan: pinned hires only.")
-    return _plan(roles, np.round(result.x[:n_x]).reshape(len(roles), horizon), pinned, horizon, note)
+        return _plan(roles, pinned, pinned, horizon, [*notes, NO_PLAN])
+    if result.status == 1:
+        notes.append((N_("The optimiser stopped at its {s} s limit: a cheaper plan may exist."), {"s": TIME_LIMIT}))
+    return _plan(roles, np.round(result.x[:n_x]).reshape(len(roles), horizon), pinned, horizon, notes)
 
 
 def _solve(
@@ -190,17 +202,19 @@ def _solve(
 
 def _caps(
     pinned: np.ndarray, costs: np.ndarray, headcount_cap: int | None, budget_cap: float | None
-) -> tuple[str, int | None, float | None]:
+) -> tuple[list[Note], int | None, float | None]:
     """Caps raised to what the pinned hires already need, with the sentence that says so."""
-    notes = []
+    notes: list[Note] = []
     if headcount_cap is not None and pinned.sum() > headcount_cap:
-        notes.append(f"The pinned hires ({int(pinned.sum())}) exceed the headcount cap ({headcount_cap}); cap raised.")
+        message = N_("The pinned hires ({n}) exceed the headcount cap ({cap}); cap raised.")
+        notes.append((message, {"n": int(pinned.sum()), "cap": headcount_cap}))
         headcount_cap = int(pinned.sum())
     pinned_cost = float(costs @ pinned.reshape(-1))
     if budget_cap is not None and pinned_cost > budget_cap:
-        notes.append(f"The pinned hires cost {pinned_cost:,.0f}, above the budget cap {budget_cap:,.0f}; cap raised.")
+        message = N_("The pinned hires cost {cost}, above the budget cap {cap}; cap raised.")
+        notes.append((message, {"cost": f"{pinned_cost:,.0f}", "cap": f"{budget_cap:,.0f}"}))
         budget_cap = pinned_cost
-    return " ".join(notes), headcount_cap, budget_cap
+    return notes, headcount_cap, budget_cap
 
 
 def _cap_constraints(
@@ -246,7 +260,7 @@ def greedy_hires(resources: list[Resource], roles: list[Role], *, headcount_cap:
             for key, curve in roles[r].curves.items():
                 if key in short:
                     short[key][h:] -= np.asarray(curve, float)[: horizon - h]
-    return _plan(roles, counts, np.zeros_like(counts), horizon, "")
+    return _plan(roles, counts, np.zeros_like(counts), horizon, [])
 
 
 def _cheapest(

@@ -26,6 +26,7 @@ from salesops.demand.service import (
     tier_shares,
 )
 from salesops.forecast import ForecastResult, forecast_series, monthly_series
+from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.plan.drafts import Plan
 
 SCENARIOS = ("worst", "base", "best")
@@ -42,7 +43,9 @@ class SupplyDemand:
     note: str
 
 
-def from_plan(plan: Plan, avg_deal_size: float | None, horizon: int | None = None) -> SupplyDemand | None:
+def from_plan(
+    plan: Plan, avg_deal_size: float | None, horizon: int | None = None, lang: str = DEFAULT_LANGUAGE
+) -> SupplyDemand | None:
     """The plan's total demand (and service hours) for its first ``horizon`` months; None when it has no demand."""
     lines = plan.lines
     total = lines[(lines["kind"] == "demand") & (lines["segment"] == "")].sort_values("period")
@@ -51,10 +54,12 @@ def from_plan(plan: Plan, avg_deal_size: float | None, horizon: int | None = Non
     total = total.iloc[:horizon] if horizon else total
     metric = str(total["metric"].iloc[0])
     price = 1.0
-    note = f"Demand from plan version {plan.version} “{plan.name}”."
+    note = translate("Demand from plan version {v} “{name}”.", lang, v=plan.version, name=plan.name)
     if metric == "deals":
         price = float(avg_deal_size or 0.0)
-        note += f" The plan forecasts won deals, priced at the average deal size ({price:,.0f})."
+        note += " " + translate(
+            "The plan forecasts won deals, priced at the average deal size ({price}).", lang, price=f"{price:,.0f}"
+        )
     value = total["value"].to_numpy(dtype=float)
     revenue = {
         "worst": total["lower"].fillna(total["value"]).to_numpy(dtype=float) * price,
@@ -67,7 +72,7 @@ def from_plan(plan: Plan, avg_deal_size: float | None, horizon: int | None = Non
     if not service.empty:
         hours = service.groupby("period")["value"].sum().reindex(periods, fill_value=0.0).to_numpy(dtype=float)
     if horizon and horizon > len(periods):
-        note += f" It covers {len(periods)} months, fewer than the {horizon} asked for."
+        note += " " + translate("It covers {n} months, fewer than the {h} asked for.", lang, n=len(periods), h=horizon)
     return SupplyDemand(periods, revenue, hours, plan.version, note)
 
 
@@ -82,7 +87,9 @@ def baseline_service_hours(
     return service.groupby("period", sort=True)["total_hours"].sum().to_numpy(dtype=float)
 
 
-def from_forecast(result: ForecastResult, service_hours: np.ndarray | None) -> SupplyDemand:
+def from_forecast(
+    result: ForecastResult, service_hours: np.ndarray | None, lang: str = DEFAULT_LANGUAGE
+) -> SupplyDemand:
     """Demand from a revenue forecast (worst/best = its interval), when no plan has been saved."""
     frame = result.forecast
     revenue = {
@@ -90,10 +97,13 @@ def from_forecast(result: ForecastResult, service_hours: np.ndarray | None) -> S
         "base": frame["mean"].to_numpy(dtype=float),
         "best": frame["upper"].to_numpy(dtype=float),
     }
-    note = (
-        f"No draft plan saved yet: demand is the current baseline forecast of won revenue ({result.model}; worst "
-        f"and best are its {result.level} % interval) and service hours use step 2's default hours. Save a plan on "
-        "page 2 to plan supply against your own demand assumptions."
+    note = translate(
+        "No draft plan saved yet: demand is the current baseline forecast of won revenue ({model}; worst and best "
+        "are its {level} % interval) and service hours use step 2's default hours. Save a plan on page 2 to plan "
+        "supply against your own demand assumptions.",
+        lang,
+        model=result.model,
+        level=result.level,
     )
     return SupplyDemand([p.strftime("%Y-%m") for p in frame.index], revenue, service_hours, None, note)
 

@@ -35,8 +35,11 @@ from salesops.capacity.roster import (
 )
 from salesops.capacity.source import SupplyDemand
 from salesops.capacity.whatif import WhatIfs, apply_whatifs, promotion_net
+from salesops.i18n import N_
 
-ROLE_LABELS = {"rep": "Sales rep", "support": "Support / onboarding", "contractor": "Contractor"}
+ROLE_LABELS = {"rep": N_("Sales rep"), "support": N_("Support / onboarding"), "contractor": N_("Contractor")}
+# Units and resource labels are worded where they are shown (t(label)); marked here for the catalogs.
+UNITS = (N_("currency"), N_("activities"), N_("hours"), N_("units"))
 DEFAULT_LEAD_MONTHS = 2
 DEFAULT_REP_COST = 12_000.0  # fully loaded monthly cost of a rep (salary, commission, tools)
 
@@ -182,13 +185,15 @@ def _resources(base: SupplyBase, s: SupplySettings, whatif: pd.DataFrame, rates:
     horizon = len(whatif)
     bookings, heads, _ = _team_lines(base, s, horizon)
     deals = whatif["deals"].to_numpy(dtype=float)
-    out = [Resource("sales", "Sales capacity (bookings)", "currency", "sales", whatif["workload"].to_numpy(), bookings)]
+    out = [
+        Resource("sales", N_("Sales capacity (bookings)"), "currency", "sales", whatif["workload"].to_numpy(), bookings)
+    ]
     if rates.activities_per_won_deal and rates.activities_per_rep_month:
         demand = deals * rates.activities_per_won_deal
         out.append(
             Resource(
                 "activities",
-                "Selling activities",
+                N_("Selling activities"),
                 "activities",
                 "sales",
                 demand,
@@ -203,9 +208,11 @@ def _resources(base: SupplyBase, s: SupplySettings, whatif: pd.DataFrame, rates:
         heads_now = s.service.support_heads
         heads_now = support_heads_default(hours, s.service) if heads_now is None else heads_now
         capacity = service_capacity(horizon, heads_now, s.service, s.attrition_monthly)
-        out.append(Resource("service", "Service hours", "hours", "service", hours[:horizon] * scale, capacity))
+        out.append(Resource("service", N_("Service hours"), "hours", "service", hours[:horizon] * scale, capacity))
     if s.inventory is not None:
-        out.append(Resource("inventory", "Inventory", "units", "inventory", *inventory_available(deals, s.inventory)))
+        out.append(
+            Resource("inventory", N_("Inventory"), "units", "inventory", *inventory_available(deals, s.inventory))
+        )
     for c in s.constraints:
         key = f"constraint:{c.name}"
         out.append(Resource(key, c.name, c.unit, "constraint", *constraint_lines(deals, c)))

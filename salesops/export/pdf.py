@@ -8,6 +8,7 @@ DejaVu Sans (Latin, Greek, Cyrillic and symbols), never parsed as markup or link
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,12 @@ from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.plan.report import PlanReport
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+# Debian's fonts-arphic-uming (setup.sh installs it): a TrueType collection whose TW face draws the glyphs Taiwan
+# reads. TrueType outlines, because fpdf2 embeds OpenType/CFF fonts (Noto CJK) with an encoding that text
+# extraction reads back as NUL-separated characters.
+CJK_FONT_FILE = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+CJK_FONT = "UMingTW"
+CJK_TRADITIONAL = 2  # the collection's faces: CN, HK, TW, TW MBE
 FONT = "DejaVu"
 WIDTH = 180.0  # mm of text width on A4 with 15 mm margins
 
@@ -46,12 +53,23 @@ class _Report(FPDF):
         self.cell(0, 8, str(self.page_no()), align="C")
 
 
+def _add_cjk_fallback(pdf: FPDF) -> None:
+    """Chinese text (the zh-TW plan, or Chinese CRM names in any plan) drawn in AR PL UMing TW when installed."""
+    if not CJK_FONT_FILE.is_file():
+        return
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # its bitmap table is dropped, as it should be
+    for style in ("", "B"):  # the collection has no bold face: the regular one serves both
+        pdf.add_font(CJK_FONT, style, str(CJK_FONT_FILE), collection_font_number=CJK_TRADITIONAL)
+    pdf.set_fallback_fonts([CJK_FONT])
+
+
 def _document() -> _Report:
     pdf = _Report(format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    _add_cjk_fallback(pdf)
     pdf.add_page()
     return pdf
 

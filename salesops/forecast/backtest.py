@@ -33,6 +33,7 @@ class Scored:
     predictions: np.ndarray
     mase: float
     mape: float
+    per_origin: tuple[float, ...] = ()  # MASE at each origin, oldest first
 
 
 def plan_origins(n: int, horizon: int, min_train: int, max_origins: int) -> Origins | None:
@@ -80,7 +81,7 @@ def score(label: str, predictions: np.ndarray, y: np.ndarray, origins: Origins, 
         float(np.mean(np.abs(truth[i] - predictions[i]))) / mase_scale(y[:t], period)
         for i, t in enumerate(origins.train_lengths)
     ]
-    return Scored(label, predictions, float(np.mean(mases)), mape(truth.ravel(), predictions.ravel()))
+    return Scored(label, predictions, float(np.mean(mases)), mape(truth.ravel(), predictions.ravel()), tuple(mases))
 
 
 def backtest(spec: Candidate, y: np.ndarray, origins: Origins, warm: np.ndarray | None = None) -> np.ndarray | None:

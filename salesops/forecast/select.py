@@ -1,16 +1,20 @@
 """Pick the forecast model for one series by rolling-origin backtest and return it in the one result type.
 
-Full search (the total): seasonal naive (baseline), drift, ETS with its form chosen by AICc, Theta, SARIMA with its
-order chosen by AICc, and the mean of the three best. Light search (each segment): seasonal naive, drift and
-ETS(A,Ad,A) (ETS(A,Ad,N) without two cycles) over two origins. The ETS form is chosen by AICc afresh at every
-backtest origin, so the whole procedure is tested; the SARIMA order is chosen once on the whole history and its
-parameters re-estimated at every origin, warm-started from the full fit. Too little history falls back to drift or
-the mean with wide intervals and says so in ``warnings``.
+Full search (the total): seasonal naive (baseline), drift, and three well-tried models whose equal-weight mean is
+the default forecast: ETS with its form chosen by AICc, Theta, and ARIMA (the airline model SARIMA(0,1,1)(0,1,1)
+when seasonal). Strictly positive series are modelled on the log scale (multiplicative seasonality and growth become
+additive; intervals stay positive). A backtest over a few origins is noisy, so a single model replaces the
+combination only when it beats it at every origin and by a wide margin on mean MASE. The ETS form is chosen once on
+the whole history and re-estimated at every origin. Light search (each segment): seasonal naive, drift and
+ETS(A,Ad,A) (ETS(A,Ad,N) without two cycles) over two origins, the ETS parameters estimated once on the whole
+history and only re-filtered at each origin (fast enough for 50 segments; slightly flattering to ETS there).
+Too little history falls back to drift or the mean
+with wide intervals and says so in ``warnings``.
 """
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -21,28 +25,30 @@ from statsmodels.tsa.seasonal import seasonal_decompose
 from salesops.forecast.backtest import Origins, Scored, actuals, backtest, plan_origins, score
 from salesops.forecast.models import (
     ETS,
-    AutoETS,
     Candidate,
+    Combination,
     Drift,
     Fitted,
     Mean,
+    OnLog,
     Sarima,
     SeasonalNaive,
     Theta,
     best_by_aicc,
     empirical_bands,
+    ets_forms,
     index_after,
     quiet,
-    sarima_orders,
+    sarima_spec,
     seasonal_period,
 )
 
 LEVELS = (80, 90, 95)
-FULL_ORIGINS = 4
+FULL_ORIGINS = 3
 LIGHT_ORIGINS = 2
-COMBINATION_SIZE = 3
+SWITCH_MARGIN = 0.2  # a single model replaces the combination only when its mean MASE is this much lower
 SPARSE_SHARE = 0.3  # above this share of zero months a series is called sparse
-STATISTICAL = (ETS, AutoETS, Theta, Sarima)  # models with their own prediction intervals
+Bands = Callable[[int, int], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,21 @@ class ForecastResult:
     baseline: dict[str, float]  # seasonal naive's {"mase": ..., "mape": ...}
     backtest_path: pd.DataFrame  # origin, period, actual, predicted: the winner's backtest, for the chart
     warnings: tuple[str, ...]  # e.g. "Only 8 months of history: using a drift model with wide intervals."
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The model search's outcome before any interval level is applied: the point forecast and a way to get bands."""
+
+    series: pd.Series  # the prepared history
+    model: str
+    method_note: str
+    mean: np.ndarray
+    bands: Bands  # (h, level) -> (lower, upper) for h up to the horizon searched
+    backtest: pd.DataFrame
+    baseline: dict[str, float]
+    backtest_path: pd.DataFrame
+    warnings: tuple[str, ...]
 
 
 def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
@@ -86,117 +107,205 @@ def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
 def forecast_series(y: pd.Series, horizon: int, level: int = 90, *, full_search: bool = True) -> ForecastResult:
     """Forecast ``horizon`` periods of a non-negative series (revenue, deal count) with ``level`` % intervals.
 
-    ``full_search`` runs every candidate over four origins; False runs the light search used for segments.
+    ``full_search`` runs every candidate over three origins; False runs the light search used for segments.
     """
-    if horizon < 1:
-        raise ValueError("The horizon must be at least one period.")
     if level not in LEVELS:
         raise ValueError(f"The interval level must be one of {LEVELS}.")
+    chosen = choose(y, horizon, full_search=full_search)
+    lower, upper = render_bands(chosen, horizon, level)
+    index = cast(pd.DatetimeIndex, chosen.series.index)
+    future = index_after(index, horizon) if len(chosen.series) else pd.DatetimeIndex([])
+    period = seasonal_period(index.freqstr if len(chosen.series) else None)
+    factors = _seasonal_factors(chosen.series, period, horizon) if not chosen.backtest.empty else None
+    return ForecastResult(
+        model=chosen.model,
+        method_note=chosen.method_note,
+        forecast=_frame(future, chosen.mean, lower, upper, factors),
+        level=level,
+        backtest=chosen.backtest,
+        baseline=chosen.baseline,
+        backtest_path=chosen.backtest_path,
+        warnings=chosen.warnings,
+    )
+
+
+def render_bands(chosen: Chosen, horizon: int, level: int) -> tuple[np.ndarray, np.ndarray]:
+    """The chosen forecast's ``level`` % bounds over ``horizon`` periods (cheap: no refit)."""
+    return chosen.bands(horizon, level)
+
+
+def choose(y: pd.Series, horizon: int, *, full_search: bool = True) -> Chosen:
+    """Prepare the series, run the model search and return the chosen forecast with its evidence."""
+    if horizon < 1:
+        raise ValueError("The horizon must be at least one period.")
     series, notes = prepare(y)
     index = cast(pd.DatetimeIndex, series.index)
-    future = index_after(index, horizon) if len(series) else pd.DatetimeIndex([])
     values = series.to_numpy(dtype=float)
     period = seasonal_period(index.freqstr if len(series) else None)
     if not len(values) or not np.any(values):
         notes.append("No bookings in the history: the forecast is zero until there is data.")
-        zero = np.zeros(len(future))
-        return _simple_result(
-            "No data (zero)",
-            "There is no history to learn from.",
-            mean=zero,
-            lower=zero,
-            upper=zero,
-            future=future,
-            level=level,
-            notes=notes,
-        )
+        zero = np.zeros(horizon)
+        return _simple(series, "No data (zero)", "There is no history to learn from.", zero, None, notes=notes)
     n = len(values)
     min_history = max(12, period // 2)
     if n < min_history:
         spec: Candidate = Drift() if n >= 3 else Mean()
         fitted = spec.fit(values)
-        mean = fitted.predict(horizon)
-        assert fitted.bands is not None
-        lower, upper = fitted.bands(horizon, level)
         unit = "months" if period == 12 else "periods"
         notes.append(
             f"Only {n} {unit} of history: using a {spec.label.lower()} model with wide intervals; "
             f"model comparison needs at least {min_history}."
         )
         note = f"{spec.label} is the simplest honest model for {n} {unit}; no backtest is possible yet."
-        return _simple_result(
-            spec.label, note, mean=mean, lower=lower, upper=upper, future=future, level=level, notes=notes
-        )
-
+        return _simple(series, spec.label, note, fitted.predict(horizon), fitted.bands, notes=notes)
     zero_share = float(np.mean(values == 0))
     if zero_share > SPARSE_SHARE:
         notes.append(
             f"{int(np.sum(values == 0))} of {n} periods have no bookings: forecasts of a sparse series are uncertain."
         )
+    return _search(series, horizon, period, full_search, notes)
+
+
+def _members(values: np.ndarray, period: int, seasonal: bool) -> list[tuple[Candidate, Fitted]]:
+    """The combination's members fitted on the whole history: ETS (form by AICc), Theta and ARIMA; on the log
+    scale when every value is positive."""
+    positive = bool(np.all(values > 0))
+    data = np.log(values) if positive else values
+    fits: list[tuple[Candidate, Fitted]] = []
+    found = best_by_aicc(ets_forms(period, seasonal, positive=False), data)
+    specs: list[ETS | Theta | Sarima] = [found[0]] if found else []
+    specs += [
+        Theta(period, deseasonalize=seasonal, method="additive" if positive else "auto"),
+        sarima_spec(period, seasonal),
+    ]
+    for inner in specs:
+        try:
+            fitted = found[1] if found and inner is found[0] else inner.fit(data)
+        except (ValueError, np.linalg.LinAlgError, IndexError, ZeroDivisionError):
+            continue
+        fits.append((OnLog(inner), OnLog(inner).wrap(fitted)) if positive else (inner, fitted))
+    return fits
+
+
+def _search(series: pd.Series, horizon: int, period: int, full_search: bool, notes: list[str]) -> Chosen:
+    """Backtest the candidates, pick the forecast by the rule in the module docstring, and assemble the evidence."""
+    values = series.to_numpy(dtype=float)
+    n = len(values)
     seasonal = period > 1 and n >= 2 * period
     baseline = SeasonalNaive(period if seasonal else 1)
     specs: list[tuple[Candidate, Fitted | None]] = [(baseline, None), (Drift(), None)]
     if full_search:
-        auto_ets = AutoETS(period, seasonal)
-        with suppress(ValueError):
-            specs.append((auto_ets, auto_ets.fit(values)))
-        found = best_by_aicc(sarima_orders(period, seasonal), values)
-        if found is not None:
-            specs.append(found)
-        specs.append((Theta(period, deseasonalize=seasonal), None))
+        specs += _members(values, period, seasonal)
     else:
-        specs.append((ETS("add", "add", True, "add" if seasonal else None, period), None))
-
+        light = ETS("add", "add", True, "add" if seasonal else None, period, reoptimise=False)
+        specs.append((light, light.fit(values)))
     min_train = period + period // 2 if seasonal else 8
     origins = plan_origins(n, horizon, min_train, FULL_ORIGINS if full_search else LIGHT_ORIGINS)
     assert origins is not None  # n >= 12 and min_train <= 8 or n >= 2 * period leave room for one origin
     scored: list[Scored] = []
-    fits: dict[str, tuple[Candidate, Fitted | None]] = {}
+    fits: dict[str, Fitted] = {}
     for spec, full_fit in specs:
-        preds = backtest(spec, values, origins, None if full_fit is None else full_fit.warm)
+        preds = _backtest(spec, full_fit, values, origins)
         if preds is not None:
-            label = full_fit.label if full_fit else spec.label  # the ETS form chosen on the whole history
-            scored.append(score(label, preds, values, origins, baseline.period))
-            fits[label] = (spec, full_fit)
-    ranked = sorted(scored, key=lambda s: s.mase)  # stable: the baseline wins ties
-    members = [s for s in ranked if np.isfinite(s.mase)][:COMBINATION_SIZE]
-    if full_search and len(members) >= 2:
-        label = "Mean of " + " + ".join(m.label for m in members)
-        combo = score(label, np.mean([m.predictions for m in members], axis=0), values, origins, baseline.period)
-        scored.append(combo)
-        ranked = sorted(scored, key=lambda s: s.mase)
-    winner = ranked[0]
-    base = next(s for s in scored if s.label == baseline.label)
-
-    if winner.label in fits:
-        spec, full_fit = fits[winner.label]
-        fitted = full_fit or spec.fit(values)
-        mean = fitted.predict(horizon)
-        model_bands = fitted.bands if isinstance(spec, STATISTICAL) else None
-    else:
-        mean = np.mean([(fits[m.label][1] or fits[m.label][0].fit(values)).predict(horizon) for m in members], axis=0)
-        model_bands = None
-    if model_bands is not None:
-        lower, upper = model_bands(horizon, level)
-    else:  # naive, drift and the combination: intervals from their own backtest errors
-        lower, upper = empirical_bands(mean, _backtest_sigma(winner, values, origins), level)
-
+            scored.append(score(spec.label, preds, values, origins, baseline.period))
+            fits[spec.label] = full_fit or spec.fit(values)
+    members = [s for s in scored if full_search and s.label not in (baseline.label, "Drift")]
+    if len(members) >= 2:
+        combo = Combination(tuple(spec for spec, _ in specs if spec.label in {m.label for m in members}))  # type: ignore[misc]
+        preds = np.mean([m.predictions for m in members], axis=0)
+        scored.append(score(combo.label, preds, values, origins, baseline.period))
+        fits[combo.label] = combo.join([fits[m.label] for m in members])
+    winner, why = _pick(scored, baseline.label, len(members) >= 2, len(origins.train_lengths))
+    fitted = fits[winner.label]
+    mean = fitted.predict(horizon)
+    if fitted.bands is not None and winner.label not in (baseline.label, "Drift"):
+        bands: Bands = fitted.bands
+    else:  # naive and drift: intervals from their own backtest errors
+        sigma = _backtest_sigma(winner, values, origins)
+        bands = lambda h, level: empirical_bands(mean[:h], sigma, level)  # noqa: E731
     table = pd.DataFrame(
         {
-            "model": [s.label for s in ranked],
-            "mase": [s.mase for s in ranked],
-            "mape": [s.mape for s in ranked],
+            "model": [s.label for s in sorted(scored, key=lambda s: s.label != winner.label)],
+            "mase": [s.mase for s in sorted(scored, key=lambda s: s.label != winner.label)],
+            "mape": [s.mape for s in sorted(scored, key=lambda s: s.label != winner.label)],
             "origins": len(origins.train_lengths),
         }
     )
-    return ForecastResult(
+    base = next(s for s in scored if s.label == baseline.label)
+    return Chosen(
+        series=series,
         model=winner.label,
-        method_note=_why(winner, base, ranked, len(origins.train_lengths)),
-        forecast=_frame(future, mean, lower, upper, _seasonal_factors(series, period, seasonal, horizon)),
-        level=level,
+        method_note=why,
+        mean=mean,
+        bands=bands,
         backtest=table,
         baseline={"mase": base.mase, "mape": base.mape},
         backtest_path=_path(series, winner, origins),
+        warnings=tuple(notes),
+    )
+
+
+def _backtest(spec: Candidate, full_fit: Fitted | None, values: np.ndarray, origins: Origins) -> np.ndarray | None:
+    """Backtest predictions of one candidate: refits warm-started from the full fit, or (the light search's ETS)
+    forecasts from the full fit's filtered states."""
+    if isinstance(spec, ETS) and not spec.reoptimise and full_fit is not None and full_fit.at_origin is not None:
+        forecast = full_fit.at_origin
+        return np.vstack([np.clip(forecast(t, origins.horizon), 0, None) for t in origins.train_lengths])
+    return backtest(spec, values, origins, None if full_fit is None else full_fit.warm)
+
+
+def _pick(scored: list[Scored], baseline: str, combined: bool, origins: int) -> tuple[Scored, str]:
+    """The forecast to use and why: the combination, unless a single candidate beats it at every origin and by more
+    than SWITCH_MARGIN on mean MASE; without a combination, the lowest mean MASE (the baseline wins ties)."""
+    ranked = sorted(scored, key=lambda s: s.mase)  # stable: the baseline (first in) wins ties
+    where = f"over {origins} backtest origin{'s' if origins > 1 else ''}"
+    if not combined:
+        best = ranked[0]
+        base = next(s for s in scored if s.label == baseline)
+        if best.label == baseline:
+            return (
+                best,
+                f"{baseline} had the lowest mean MASE {where} ({best.mase:.2f}), so no model beat the baseline.",
+            )
+        return (
+            best,
+            f"{best.label} had the lowest mean MASE {where}: {best.mase:.2f} vs {base.mase:.2f} for "
+            f"{baseline.lower()}.",
+        )
+    combo = scored[-1]
+    for single in ranked:
+        clear = single.mase < (1 - SWITCH_MARGIN) * combo.mase
+        if (
+            single is not combo
+            and clear
+            and all(a < b for a, b in zip(single.per_origin, combo.per_origin, strict=True))
+        ):
+            return single, (
+                f"{single.label} beat the mean of ETS, Theta and ARIMA at every one of {origins} backtest origins, by "
+                f"{(1 - single.mase / combo.mase) * 100:.0f} % on mean MASE ({single.mase:.2f} vs {combo.mase:.2f})."
+            )
+    return combo, (
+        f"The mean of ETS, Theta and ARIMA: combining models is the most reliable choice, and no single model beat it "
+        f"at every origin by more than {SWITCH_MARGIN * 100:.0f} % (mean MASE {combo.mase:.2f} {where})."
+    )
+
+
+def _simple(
+    series: pd.Series, label: str, note: str, mean: np.ndarray, bands: Bands | None, *, notes: list[str]
+) -> Chosen:
+    """A result without a backtest (no or too little history)."""
+    nan = float("nan")
+    return Chosen(
+        series=series,
+        model=label,
+        method_note=note,
+        mean=mean,
+        bands=bands or (lambda h, level: (mean[:h], mean[:h])),
+        backtest=pd.DataFrame({"model": pd.Series([], dtype=str), "mase": [], "mape": [], "origins": []}),
+        baseline={"mase": nan, "mape": nan},
+        backtest_path=pd.DataFrame(
+            {"origin": pd.DatetimeIndex([]), "period": pd.DatetimeIndex([]), "actual": [], "predicted": []}
+        ),
         warnings=tuple(notes),
     )
 
@@ -208,23 +317,10 @@ def _backtest_sigma(winner: Scored, values: np.ndarray, origins: Origins) -> flo
     return float(np.sqrt(np.mean(errors**2 / steps)))
 
 
-def _why(winner: Scored, base: Scored, ranked: list[Scored], origins: int) -> str:
-    """One sentence on why the winner won."""
-    where = f"over {origins} backtest origin{'s' if origins > 1 else ''}"
-    if winner.label == base.label:
-        runner = next((s for s in ranked if s.label != base.label), None)
-        tail = f"; the next best, {runner.label}, scored {runner.mase:.2f}" if runner else ""
-        return f"{base.label} had the lowest mean MASE {where} ({base.mase:.2f}){tail}, so no model beat the baseline."
-    return (
-        f"{winner.label} had the lowest mean MASE {where}: {winner.mase:.2f} vs {base.mase:.2f} for "
-        f"{base.label.lower()}."
-    )
-
-
-def _seasonal_factors(series: pd.Series, period: int, seasonal: bool, horizon: int) -> np.ndarray | None:
+def _seasonal_factors(series: pd.Series, period: int, horizon: int) -> np.ndarray | None:
     """Multiplicative seasonal index of each forecast period (classical decomposition of the history), or None
-    when the series is not seasonal or has zero months."""
-    if not seasonal or not np.all(series.to_numpy() > 0):
+    when the series has under two cycles or has zero months."""
+    if period < 2 or len(series) < 2 * period or not np.all(series.to_numpy() > 0):
         return None
     with quiet():
         cycle = seasonal_decompose(series.to_numpy(dtype=float), model="multiplicative", period=period).seasonal
@@ -259,46 +355,15 @@ def _frame(
     return frame
 
 
-def _simple_result(
-    label: str,
-    note: str,
-    *,
-    mean: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    future: pd.DatetimeIndex,
-    level: int,
-    notes: list[str],
-) -> ForecastResult:
-    """A result without a backtest (no or too little history)."""
-    nan = float("nan")
-    return ForecastResult(
-        model=label,
-        method_note=note,
-        forecast=_frame(future, mean, lower, upper, None),
-        level=level,
-        backtest=pd.DataFrame({"model": pd.Series([], dtype=str), "mase": [], "mape": [], "origins": []}),
-        baseline={"mase": nan, "mape": nan},
-        backtest_path=pd.DataFrame(
-            {"origin": pd.DatetimeIndex([]), "period": pd.DatetimeIndex([]), "actual": [], "predicted": []}
-        ),
-        warnings=tuple(notes),
-    )
-
-
 def _path(series: pd.Series, winner: Scored, origins: Origins) -> pd.DataFrame:
     """Long frame of the winner's backtest: each origin's last training period, forecast period, actual, predicted."""
-    rows = []
-    for i, t in enumerate(origins.train_lengths):
-        periods = series.index[t : t + origins.horizon]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "origin": series.index[t - 1],
-                    "period": periods,
-                    "actual": series.to_numpy()[t : t + origins.horizon],
-                    "predicted": winner.predictions[i],
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
+    starts = np.asarray(origins.train_lengths)
+    rows = (starts[:, None] + np.arange(origins.horizon)[None, :]).ravel()
+    return pd.DataFrame(
+        {
+            "origin": series.index[np.repeat(starts - 1, origins.horizon)],
+            "period": series.index[rows],
+            "actual": series.to_numpy()[rows],
+            "predicted": np.asarray(winner.predictions, dtype=float).ravel(),
+        }
+    )

@@ -24,12 +24,13 @@ MIN_CONFIDENCE = 0.5
 _SAMPLE_ROWS = 500
 _SHAPE_ONLY = 0.55  # a column whose values fit but whose header says nothing is a suggestion, not a mapping
 _WITH_HINT = 0.95
+_WON_AND_LOST = 0.85  # values holding both won and lost outcomes are a stage column whatever its header says
 
 # Needed fields per entity, first to last in the order they are assigned.
 NEEDED: dict[str, tuple[str, ...]] = {
     "deals": ("stage", "close_date", "created_date", "amount", "owner", "id"),
-    "activities": ("occurred_at", "owner"),
-    "leads": ("created_date", "source", "owner"),
+    "activities": ("occurred_at", "owner", "id"),
+    "leads": ("created_date", "source", "owner", "id"),
     "accounts": ("name",),
     "reps": ("name",),
 }
@@ -79,11 +80,14 @@ class Proposal:
 
 def _words(header: str) -> set[str]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(header))
-    return set(re.findall(r"[a-z0-9]+", spaced.lower()))
+    return set(re.findall(r"[^\W_]+", spaced.lower()))
 
 
 def _hinted(field: str, header: str) -> bool:
-    return bool(_words(header) & set(HINT_WORDS.get(field, ())))
+    """A hint word is a whole word of the header; a word of a script written without spaces (Chinese, Japanese)
+    only needs to occur in it."""
+    hints = HINT_WORDS.get(field, ())
+    return bool(_words(header) & set(hints)) or any(not w.isascii() and w in str(header) for w in hints)
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,8 @@ def _candidates(profiles: ValueProfiles, columns: list[str], entity: str, needed
             if shape <= 0:
                 continue
             hint = _hinted(field, str(column))
-            confidence = round(shape * (_WITH_HINT if hint else _SHAPE_ONLY), 3)
+            unhinted = _WON_AND_LOST if field == "stage" and profile.won_or_lost == 2 else _SHAPE_ONLY
+            confidence = round(shape * (_WITH_HINT if hint else unhinted), 3)
             reason = reason + (" and the header says so" if hint else "")
             found.append(Proposal(field, str(column), confidence, reason))
     return found

@@ -26,12 +26,16 @@ from salesops.ingest.synonyms import (
     SYNONYMS,
 )
 
-SOURCE_FORMATS: tuple[str, ...] = ("salesforce", "hubspot", "pipedrive", "zoho", "generic")
+SOURCE_FORMATS: tuple[str, ...] = (
+    *("salesforce", "hubspot", "pipedrive", "zoho", "dynamics", "copper", "close", "freshsales", "monday", "odoo"),
+    "generic",
+)
 
 FUZZY_THRESHOLD = 85.0
 FUZZY_WEIGHT = 0.9  # a fuzzy match of score s has confidence s/100 * FUZZY_WEIGHT
 PREFIX_WEIGHT = 0.95  # "Deal Owner" read as "Owner" once the entity's own word is dropped
 OTHER_SOURCE_WEIGHT = 0.95  # a synonym of another CRM than the detected one
+GENERIC_UNDER_VENDOR = 0.99  # a common word yields to the detected CRM's own meaning of the same label
 MIN_FORMAT_SCORE = 3.0
 MIN_ENTITY_SCORE = 2.5
 
@@ -160,7 +164,9 @@ def _index(entity: str, source_format: str) -> dict[str, dict[str, float]]:
     """{normalised synonym: {field: confidence}} for one entity, favouring the detected CRM's own labels."""
     index: dict[str, dict[str, float]] = {}
     for source, table in SYNONYMS.items():
-        weight = 1.0 if source in (source_format, "generic") else OTHER_SOURCE_WEIGHT
+        weight = 1.0 if source == source_format else OTHER_SOURCE_WEIGHT
+        if source == "generic" and source_format != "generic":
+            weight = GENERIC_UNDER_VENDOR
         for field, synonyms in table.get(entity, {}).items():
             for synonym in synonyms:
                 label, conf = (synonym, 1.0) if isinstance(synonym, str) else synonym
@@ -224,10 +230,18 @@ def map_columns(headers: Sequence[str], entity: str, source_format: str = "gener
     )
 
 
+@cache
+def _marker_keys(source_format: str) -> dict[str, float]:
+    """A CRM's marker headers by normalised key, so "Sales Team", "sales_team" and "SALES TEAM" all count."""
+    return {_key(h): w for h, w in FORMAT_MARKERS[source_format].items()}
+
+
 def detect_source_format(headers: Sequence[str]) -> str:
     """Which CRM wrote these headers, from the labels distinctive of each; "generic" when none stands out."""
     cleaned = [_clean(h) for h in headers]
-    scores = {fmt: sum(markers.get(h, 0.0) for h in cleaned) for fmt, markers in FORMAT_MARKERS.items()}
+    keys = [_key(h) for h in cleaned]
+    scores = {fmt: sum(_marker_keys(fmt).get(k, 0.0) for k in keys) for fmt in FORMAT_MARKERS}
+    scores["dynamics"] += sum(2.0 for h in cleaned if h.lower().startswith("(do not modify)"))
     scores["pipedrive"] = 2.0 * sum(1 for h in cleaned if _PIPEDRIVE_PREFIX.match(h))
     scores["zoho"] += sum(2.0 for h in cleaned if _ZOHO_CAPS_ID.match(h))
     scores["zoho"] += sum(1.0 for h in cleaned if h.endswith(" Owner Id"))

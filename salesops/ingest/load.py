@@ -23,6 +23,16 @@ from sqlalchemy.sql import sqltypes
 from salesops.i18n import translate
 from salesops.ingest.batches import ForeignBatchError, check_batch_workspace
 from salesops.ingest.fields import DERIVED_FROM
+from salesops.ingest.reps import (
+    OWNED_ENTITIES,
+    RepMerge,
+    canonical_owners,
+    fill_from_absorbed,
+    owned_rows,
+    plan_rep_merge,
+    rename_owners,
+    save_aliases,
+)
 from salesops.store import workspaces as ws
 from salesops.store.schema import (
     RECORD_TABLES,
@@ -31,6 +41,7 @@ from salesops.store.schema import (
     import_batches,
     record_history,
     rejected_rows,
+    rep_aliases,
     reps,
 )
 
@@ -153,13 +164,13 @@ def _secondary_indexes_suspended(conn: Connection, table: Table, rows: int) -> I
         index.create(conn)
 
 
-def _existing(conn: Connection, table: Table, workspace_id: int, ids: pd.Series) -> pd.DataFrame:
-    """Current rows of the workspace whose id is among ``ids`` (read in one pass, filtered in pandas)."""
+def _existing(conn: Connection, table: Table, workspace_id: int, ids: pd.Series | None) -> pd.DataFrame:
+    """Current rows of the workspace whose id is among ``ids`` (read in one pass, filtered in pandas); None: all."""
     count = conn.execute(select(func.count()).select_from(table).where(table.c.workspace_id == workspace_id)).scalar()
     columns = [c for c in table.columns if c.name != "workspace_id"]
     if not count:
         return pd.DataFrame(columns=[c.name for c in columns])
-    if len(ids) < 5_000:
+    if ids is not None and len(ids) < 5_000:
         frames = []
         unique = ids.unique().tolist()
         for start in range(0, len(unique), 900):
@@ -169,7 +180,7 @@ def _existing(conn: Connection, table: Table, workspace_id: int, ids: pd.Series)
         return pd.concat(frames, ignore_index=True)
     stmt = select(*columns).where(table.c.workspace_id == workspace_id)
     current = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in columns])
-    return current[current["id"].isin(ids)]
+    return current if ids is None else current[current["id"].isin(ids)]
 
 
 def _comparable(frame: pd.DataFrame, columns: list[str], table: Table) -> pd.DataFrame:
@@ -412,6 +423,41 @@ def _save_rejected(conn: Connection, workspace_id: int, batch_id: int, rejected:
     _bulk_insert(conn, rejected_rows, frame)
 
 
+def _merge_notes(merge: RepMerge) -> tuple[str, ...]:
+    """What a reps import merged and renamed, in words for the user."""
+    notes = []
+    if not merge.absorbed.empty:
+        notes.append(
+            translate(
+                "{n} reps created earlier from deal owner names were merged into the reps of this file (matched by "
+                "email or name).",
+                n=len(merge.absorbed),
+            )
+        )
+    for old, new in merge.renames.items():
+        notes.append(translate("{old} is now called {new}: their records were renamed with them.", old=old, new=new))
+    return tuple(notes)
+
+
+def _apply_rep_merge(conn: Connection, workspace_id: int, batch_id: int, merge: RepMerge) -> None:
+    """Remove the absorbed reps and rename owners on every owned record, each with history for undo."""
+    if not merge.absorbed.empty:
+        _save_history(conn, workspace_id, batch_id, "reps", merge.absorbed)
+        _delete_ids(conn, reps, workspace_id, merge.absorbed["id"])
+    if merge.renames:
+        for entity in OWNED_ENTITIES:
+            before = owned_rows(conn, workspace_id, entity, list(merge.renames))
+            if before.empty:
+                continue
+            _save_history(conn, workspace_id, batch_id, entity, before)
+            rename_owners(conn, workspace_id, batch_id, entity, merge.renames)
+            if entity == "activities":
+                update_rollups(
+                    conn, workspace_id, [before], [before.assign(owner=before["owner"].replace(merge.renames))]
+                )
+    save_aliases(conn, workspace_id, batch_id, merge.aliases)
+
+
 def load_batch(
     conn: Connection,
     workspace_id: int,
@@ -439,6 +485,14 @@ def load_batch(
         "rows_skipped": rows_skipped,
         "notes": json.dumps(list(notes)),
     }
+    merge = None
+    if entity == "reps":
+        merge = plan_rep_merge(conn, workspace_id, records, _existing(conn, reps, workspace_id, None))
+        records = fill_from_absorbed(records, merge, set(mapping.values()))
+        notes = (*notes, *_merge_notes(merge))
+        meta["notes"] = json.dumps(list(notes))
+    elif "owner" in records.columns:
+        records = records.assign(owner=canonical_owners(conn, workspace_id, records["owner"]))
     batch_id = _start_batch(conn, workspace_id, entity, meta)
     progress(0.1, translate("Comparing with the records already stored…"))
     diff = diff_records(conn, table, workspace_id, records, mapping)
@@ -447,6 +501,8 @@ def load_batch(
         _save_history(conn, workspace_id, batch_id, entity, diff.previous)
     progress(0.5, translate("Writing {n} new records…", n=len(diff.new)))
     _write(conn, table, workspace_id, batch_id, diff)
+    if merge is not None:
+        _apply_rep_merge(conn, workspace_id, batch_id, merge)
     if entity == "deals":
         _create_named(conn, workspace_id, reps, records.get("owner", pd.Series(dtype="string")), batch_id)
         _create_named(conn, workspace_id, accounts, records.get("account", pd.Series(dtype="string")), batch_id)
@@ -505,6 +561,7 @@ def _undoable(conn: Connection, workspace_id: int, batch_id: int) -> RowMapping:
     if batch["status"] != "loaded":
         raise UndoError(translate("Batch {id} was already undone.", id=batch_id))
     dependent = {batch["entity"]} | ({"reps", "accounts"} if batch["entity"] == "deals" else set())
+    dependent |= set(_history(conn, workspace_id, batch_id))  # e.g. the records a reps batch renamed owners on
     newer = (
         conn.execute(
             select(import_batches.c.id).where(
@@ -527,24 +584,47 @@ def _undoable(conn: Connection, workspace_id: int, batch_id: int) -> RowMapping:
 def _current_rows(conn: Connection, table: Table, workspace_id: int, batch_id: int, ids: list[str]) -> pd.DataFrame:
     """The stored rows a batch inserted plus those it changed (``ids``): what an undo takes out of the store."""
     columns = [table.c[c] for c in _data_columns(table)]
-    frames = [
-        pd.DataFrame(
-            conn.execute(
-                select(*columns).where(table.c.workspace_id == workspace_id, table.c.created_batch_id == batch_id)
-            )
-            .mappings()
-            .all(),
-            columns=[c.name for c in columns],
-        )
-    ]
+    names = [c.name for c in columns]
+    mine = select(*columns).where(table.c.workspace_id == workspace_id, table.c.created_batch_id == batch_id)
+    frames = [pd.DataFrame(conn.execute(mine).mappings().all(), columns=names)]
     for start in range(0, len(ids), 900):
         stmt = select(*columns).where(
             table.c.workspace_id == workspace_id,
             table.c.id.in_(ids[start : start + 900]),
             table.c.created_batch_id != batch_id,
         )
-        frames.append(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in columns]))
+        frames.append(pd.DataFrame(conn.execute(stmt).mappings().all(), columns=names))
     return pd.concat(frames, ignore_index=True)
+
+
+def _history(conn: Connection, workspace_id: int, batch_id: int) -> dict[str, list[tuple[str, str]]]:
+    """(record id, previous row JSON) of every record the batch changed, per entity (a reps batch that renames an
+    owner also changed deals, activities, leads and accounts)."""
+    rows = conn.execute(
+        select(record_history.c.entity, record_history.c.record_id, record_history.c.previous).where(
+            record_history.c.workspace_id == workspace_id, record_history.c.batch_id == batch_id
+        )
+    ).all()
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        grouped.setdefault(str(row.entity), []).append((str(row.record_id), str(row.previous)))
+    return grouped
+
+
+def _restore(conn: Connection, workspace_id: int, batch_id: int, entity: str, history: list[tuple[str, str]]) -> None:
+    """Delete the entity's rows the batch inserted and put back the exact rows it changed (rollups follow)."""
+    table = RECORD_TABLES[entity]
+    ids = [record_id for record_id, _ in history]
+    removed = _current_rows(conn, table, workspace_id, batch_id, ids) if entity == "activities" else None
+    conn.execute(delete(table).where(and_(table.c.workspace_id == workspace_id, table.c.created_batch_id == batch_id)))
+    previous = pd.DataFrame()
+    if ids:
+        _delete_ids(conn, table, workspace_id, pd.Series(ids))
+        previous = _restore_frame(table, [json.loads(text) for _, text in history])
+        previous["workspace_id"] = workspace_id
+        _bulk_insert(conn, table, previous[[c for c in previous.columns if c in table.c]])
+    if removed is not None:
+        update_rollups(conn, workspace_id, [removed], [previous])
 
 
 def undo_batch(conn: Connection, workspace_id: int, batch_id: int) -> BatchResult:
@@ -554,24 +634,13 @@ def undo_batch(conn: Connection, workspace_id: int, batch_id: int) -> BatchResul
     """
     batch = _undoable(conn, workspace_id, batch_id)
     entity = batch["entity"]
-    table = RECORD_TABLES[entity]
-    history = conn.execute(
-        select(record_history.c.record_id, record_history.c.previous).where(
-            record_history.c.workspace_id == workspace_id, record_history.c.batch_id == batch_id
-        )
-    ).all()
-    restored_ids = [h.record_id for h in history]
-    removed = _current_rows(conn, table, workspace_id, batch_id, restored_ids) if entity == "activities" else None
-    for t in {table} | ({reps, accounts} if entity == "deals" else set()):
-        conn.execute(delete(t).where(and_(t.c.workspace_id == workspace_id, t.c.created_batch_id == batch_id)))
-    previous = pd.DataFrame()
-    if restored_ids:
-        _delete_ids(conn, table, workspace_id, pd.Series(restored_ids))
-        previous = _restore_frame(table, [json.loads(h.previous) for h in history])
-        previous["workspace_id"] = workspace_id
-        _bulk_insert(conn, table, previous[[c for c in previous.columns if c in table.c]])
-    if removed is not None:
-        update_rollups(conn, workspace_id, [removed], [previous])
+    history = _history(conn, workspace_id, batch_id)
+    touched = [entity, *(["reps", "accounts"] if entity == "deals" else []), *history]
+    for name in dict.fromkeys(touched):
+        _restore(conn, workspace_id, batch_id, name, history.get(name, []))
+    conn.execute(
+        delete(rep_aliases).where(rep_aliases.c.workspace_id == workspace_id, rep_aliases.c.batch_id == batch_id)
+    )
     conn.execute(
         update(import_batches).where(import_batches.c.id == batch_id).values(status="undone", undone_at=ws.now())
     )

@@ -71,9 +71,12 @@ _EXCEL_ERRORS = (
 # Legacy encodings CRM exports and spreadsheets are actually written in (DOS and Mac code pages only mislead).
 _LEGACY_ENCODINGS = (
     "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "iso8859_2",
-    "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "koi8_r", "cp932", "euc_jp", "gb18030", "big5", "cp949",
+    "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "koi8_r", "cp932", "euc_jp", "gb18030", "big5", "cp950",
+    "big5hkscs", "cp949",
 )  # fmt: skip
 _SNIFF_BYTES = 64 * 1024
+_SUPERSETS = {"big5": "cp950"}  # Windows writes cp950, Big5 plus the characters Microsoft added (碁, 銹, €)
+_SNIFF_LINE = 4096  # how far past a non-ASCII run the sniffer looks for the end of its line
 _BLANK = re.compile(rb"\s*")
 _DECODE_CHUNK = 4 * 1024 * 1024
 
@@ -329,7 +332,9 @@ def _guess_single_byte_encoding(data: bytes) -> str | None:
     pieces = [head]
     for _, match in zip(range(200), re.compile(rb"[\x80-\xff]+").finditer(data, len(head)), strict=False):
         line_start = data.rfind(b"\n", 0, match.start()) + 1
-        pieces.append(data[line_start : match.end() + 40])
+        line_end = data.find(b"\n", match.end(), match.end() + _SNIFF_LINE)
+        # Whole lines: a cut inside a double-byte character (Big5, GB18030, Shift-JIS) would hide the encoding.
+        pieces.append(data[line_start : line_end if line_end >= 0 else match.end()])
     sample = b"\n".join(pieces)
     best = charset_normalizer.from_bytes(sample, cp_isolation=list(_LEGACY_ENCODINGS)).best()
     try:
@@ -339,7 +344,9 @@ def _guess_single_byte_encoding(data: bytes) -> str | None:
     # Garbled cp1252 (Polish or Cyrillic text read as Western) scores near 1; clean Western text under 0.3.
     if cp1252_mess is not None and (best is None or cp1252_mess <= max(best.chaos + 0.1, 0.3)):
         return "cp1252"
-    return best.encoding if best is not None else None
+    if best is None:
+        return None
+    return _SUPERSETS.get(best.encoding, best.encoding)
 
 
 def _recode(data: bytes | memoryview, encoding: str) -> bytes:

@@ -7,12 +7,10 @@ case-, space- and punctuation-insensitive, so ``"Close Date"`` also covers ``Clo
 
 from __future__ import annotations
 
-Synonym = str | tuple[str, float]
-SynonymTable = dict[str, dict[str, tuple[Synonym, ...]]]
+from salesops.ingest.synonym_types import ID_FALLBACK, NEAR, Synonym, SynonymTable
+from salesops.ingest.synonyms_zh import CHINESE
 
-# Fallback confidences: an id column only stands in for a name, a related date only for the real one.
-ID_FALLBACK = 0.7
-NEAR = 0.9
+__all__ = ["ID_FALLBACK", "NEAR", "SYNONYMS", "Synonym", "SynonymTable"]
 
 SALESFORCE: SynonymTable = {
     "deals": {
@@ -327,6 +325,142 @@ ZOHO: SynonymTable = {
     },
 }
 
+# Dynamics 365 Sales: labels of its Excel/CSV exports ("(Do Not Modify) …" are the hidden key columns).
+DYNAMICS: SynonymTable = {
+    "deals": {
+        "id": ("(Do Not Modify) Opportunity",),
+        "name": ("Topic",),
+        "account": ("Potential Customer", "Account"),
+        "owner": ("Owner",),
+        "stage": ("Pipeline Phase", "Sales Stage"),
+        "status": ("Status", ("Status Reason", NEAR)),
+        "amount": ("Est. Revenue", "Estimated Revenue", ("Actual Revenue", NEAR)),
+        "currency": ("Currency",),
+        "created_date": ("Created On",),
+        "close_date": ("Est. Close Date", "Estimated Close Date", ("Actual Close Date", NEAR)),
+        "probability": ("Probability",),
+        "forecast_category": ("Forecast Category",),
+    },
+    "activities": {
+        "id": ("(Do Not Modify) Activity",),
+        "type": ("Activity Type",),
+        "subject": ("Subject",),
+        "owner": ("Owner",),
+        "deal_id": ("Regarding",),
+        "occurred_at": ("Actual End", ("Due Date", NEAR), ("Start Date", NEAR)),
+        "duration_minutes": ("Actual Duration", ("Duration", NEAR)),
+    },
+    "leads": {
+        "id": ("(Do Not Modify) Lead",),
+        "name": ("Name",),
+        "company": ("Company Name",),
+        "email": ("Email",),
+        "source": ("Lead Source",),
+        "status": ("Status Reason", ("Status", NEAR)),
+        "created_date": ("Created On",),
+        "owner": ("Owner",),
+    },
+    "accounts": {
+        "id": ("(Do Not Modify) Account",),
+        "name": ("Account Name",),
+        "industry": ("Industry",),
+        "employees": ("Number of Employees",),
+        "annual_revenue": ("Annual Revenue",),
+        "country": ("Address 1: Country/Region",),
+        "owner": ("Owner",),
+    },
+}
+
+# Copper: opportunity export labels.
+COPPER: SynonymTable = {
+    "deals": {
+        "name": ("Name",),
+        "account": ("Company",),
+        "owner": ("Owner", "Assignee"),
+        "stage": ("Stage",),
+        "status": ("Status",),
+        "amount": ("Value",),
+        "close_date": ("Close Date",),
+        "created_date": ("Date Created",),
+        "probability": ("Win Probability",),
+        "lead_source": ("Source",),
+    },
+}
+
+# Close: opportunity export fields (snake_case API names).
+CLOSE: SynonymTable = {
+    "deals": {
+        "id": ("id", "opportunity_id"),
+        "account": ("lead_name",),
+        "owner": ("user_name",),
+        "stage": ("status_label",),
+        "status": ("status_type",),
+        "amount": ("value", ("annualized_value", NEAR)),
+        "probability": ("confidence",),
+        "created_date": ("date_created",),
+        "close_date": ("date_won", ("date_lost", ID_FALLBACK)),
+        "expected_revenue": ("expected_value",),
+    },
+}
+
+# Freshsales (Freshworks CRM): deals export labels.
+FRESHSALES: SynonymTable = {
+    "deals": {
+        "name": ("Name",),
+        "account": ("Sales account", "Account name"),
+        "owner": ("Owner", "Sales owner"),
+        "stage": ("Deal stage",),
+        "amount": ("Deal value", "Amount"),
+        "currency": ("Currency",),
+        "created_date": ("Created at",),
+        "close_date": ("Expected close date", ("Closed date", NEAR)),
+        "probability": ("Probability (%)",),
+        "lead_source": ("Source",),
+        "deal_type": ("Deal type",),
+    },
+}
+
+# monday.com sales CRM: the deals board's default columns.
+MONDAY: SynonymTable = {
+    "deals": {
+        "id": ("Item ID",),
+        "name": ("Name", "Deal"),
+        "owner": ("Owner", "Deal Owner"),
+        "stage": ("Deal Stage", "Stage"),
+        "amount": ("Deal Value",),
+        "close_date": ("Expected Close Date", ("Actual Close Date", NEAR)),
+        "probability": ("Close Probability",),
+        "expected_revenue": ("Forecast Value",),
+        "created_date": ("Creation Log", "Created"),
+    },
+}
+
+# Odoo CRM: pipeline (crm.lead) export labels; its "Expected Revenue" is the deal amount.
+ODOO: SynonymTable = {
+    "deals": {
+        "id": ("ID", "External ID"),
+        "name": ("Opportunity",),
+        "account": ("Customer",),
+        "owner": ("Salesperson",),
+        "stage": ("Stage",),
+        "amount": ("Expected Revenue",),
+        "probability": ("Probability",),
+        "close_date": ("Expected Closing", ("Closed Date", NEAR)),
+        "created_date": ("Created on",),
+        "lead_source": ("Source",),
+    },
+    "leads": {
+        "id": ("ID", "External ID"),
+        "name": ("Lead", "Contact Name"),
+        "company": ("Company Name", "Customer"),
+        "email": ("Email",),
+        "source": ("Source",),
+        "status": ("Stage",),
+        "created_date": ("Created on",),
+        "owner": ("Salesperson",),
+    },
+}
+
 GENERIC: SynonymTable = {
     "deals": {
         "id": ("Deal ID", "Opportunity ID", "Opp ID", "ID", "Deal Number", "Record ID"),
@@ -542,13 +676,32 @@ GENERIC: SynonymTable = {
     },
 }
 
-SYNONYMS: dict[str, SynonymTable] = {
+_NATIVE: dict[str, SynonymTable] = {
     "salesforce": SALESFORCE,
     "hubspot": HUBSPOT,
     "pipedrive": PIPEDRIVE,
     "zoho": ZOHO,
+    "dynamics": DYNAMICS,
+    "copper": COPPER,
+    "close": CLOSE,
+    "freshsales": FRESHSALES,
+    "monday": MONDAY,
+    "odoo": ODOO,
     "generic": GENERIC,
 }
+
+
+def _with_language(native: SynonymTable, labels: SynonymTable | None) -> SynonymTable:
+    """A vendor's table with another language's labels appended to each field (the native spellings first)."""
+    if labels is None:
+        return native
+    return {
+        entity: {f: fields.get(f, ()) + labels.get(entity, {}).get(f, ()) for f in fields | labels.get(entity, {})}
+        for entity, fields in native.items()
+    }
+
+
+SYNONYMS: dict[str, SynonymTable] = {vendor: _with_language(t, CHINESE.get(vendor)) for vendor, t in _NATIVE.items()}
 
 # Headers that look like a canonical field but mean something else: never mapped, not even fuzzily.
 # A call's "Call Type" is Inbound/Outbound, not the activity kind; "Is closed lost" is not "is closed".
@@ -678,4 +831,28 @@ FORMAT_MARKERS: dict[str, dict[str, float]] = {
         "Call Duration (in seconds)": 2,
         "USER_ID": 1,
     },
+    "dynamics": {
+        "(Do Not Modify) Row Checksum": 3,
+        "(Do Not Modify) Modified On": 3,
+        "Est. Revenue": 2,
+        "Est. Close Date": 2,
+        "Potential Customer": 2,
+        "Pipeline Phase": 2,
+        "Status Reason": 1,
+        "Topic": 1,
+    },
+    "copper": {"Win Probability": 2, "Assignee": 1, "Loss Reason": 1, "Primary Contact": 1, "Date Created": 0.5},
+    "close": {
+        "status_type": 3,
+        "status_label": 2,
+        "lead_name": 2,
+        "user_name": 1,
+        "date_won": 2,
+        "value_period": 2,
+        "annualized_value": 2,
+        "confidence": 1,
+    },
+    "freshsales": {"Sales account": 2, "Deal pipeline": 2, "Sales owner": 2, "Created at": 1, "Deal value": 1},
+    "monday": {"Forecast Value": 2, "Close Probability": 2, "Creation Log": 2, "Item ID": 2, "Last Updated": 1},
+    "odoo": {"Sales Team": 2, "Expected Closing": 2, "Salesperson": 1, "Created on": 1, "External ID": 1},
 }

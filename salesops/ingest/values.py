@@ -23,6 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from salesops.ingest import values_zh
+
 _TEXT = pd.StringDtype("pyarrow")
 _NAT = np.iinfo(np.int64).min  # NaT as int64 microseconds
 _EXCEL_EPOCH_US = int(pd.Timestamp("1899-12-30").value // 1000)
@@ -62,17 +64,25 @@ _TIME_PARTS = (
 _ISO_LIKE = r"^[0-9]{4}-[0-9]{1,2}"
 
 _CURRENCY = (
-    r"US\$|CA\$|C\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|[$€£¥₹₽₩₺₪₫฿₴₦₱]|"
+    r"US\$|CA\$|C\$|A\$|AU\$|NZ\$|HK\$|NT\$|S\$|R\$|[$€£¥₹₽₩₺₪₫฿₴₦₱]|新臺幣|新台幣|人民幣|人民币|港幣|元|"
     r"(?:USD|EUR|GBP|CHF|JPY|CNY|INR|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|BRL|MXN|ZAR|SGD|HKD|RUB|TRY|AED|SAR|ILS|"
-    r"KRW|RMB|kr|Fr|zł|Kč|Ft|lei|Rs)\b\.?"
+    r"KRW|RMB|TWD|NTD|kr|Fr|zł|Kč|Ft|lei|Rs)\b\.?"
 )
-_MULTIPLIERS = ((r"(?i)[0-9.]\s*k$", 1e3), (r"(?i)[0-9.]\s*(m|mm|mn|mio)$", 1e6), (r"(?i)[0-9.]\s*(b|bn)$", 1e9))
-_SUFFIX = r"(?i)(k|m|mm|mn|mio|b|bn)$"
+_MULTIPLIERS = (
+    (r"(?i)[0-9.]\s*k$", 1e3),
+    (r"(?i)[0-9.]\s*(m|mm|mn|mio)$", 1e6),
+    (r"(?i)[0-9.]\s*(b|bn)$", 1e9),
+    (r"[0-9.]\s*(萬|万)$", 1e4),
+    (r"[0-9.]\s*(億|亿)$", 1e8),
+)
+_SUFFIX = r"(?i)(k|m|mm|mn|mio|b|bn|萬|万|億|亿)$"
 _STRIP = "()+-−$€£¥₹₽₩₺₪₫฿₴₦₱ \u00a0\u202f"
 _GROUPING = (" ", "\u00a0", "\u202f", "'", "’")
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0", "x", "checked", "wahr", "ja", "j", "oui", "vrai", "si", "sí", "on"}
+_TRUE |= {"是", "真", "已勾選", "已勾选"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0", "unchecked", "falsch", "nein", "non", "faux", "off"}
+_FALSE |= {"否", "假", "未勾選", "未勾选"}
 _WON = {"closedwon", "won", "gewonnen", "gagne", "ganado", "vinta", "vinto", "dealwon", "signed", "wonclosed"}
 _LOST = {
     "closedlost",
@@ -89,13 +99,17 @@ _LOST = {
     "deallost",
     "lostclosed",
 }
+# Chinese stage names (HubSpot 成交/未成交, Pipedrive 已贏得/已失去, Salesforce and Zoho 結案成交/結案失敗 and
+# 已結束 - 贏得/失去): a lost word anywhere wins over a won word ("未成交" holds "成交").
+_LOST_WORDS_ZH = ("失敗", "失败", "失去", "輸", "输", "丟", "丢", "未成交", "流失", "取消")
+_WON_WORDS_ZH = ("成交", "贏", "赢", "成功")
 # First matching keyword wins, in this order; anything else non-blank is a task.
 _ACTIVITY_KEYWORDS = (
-    ("demo", ("demo",)),
-    ("proposal", ("proposal", "quote", "quotation", "angebot", "offer")),
-    ("call", ("call", "phone", "voicemail", "anruf", "telefon")),
-    ("email", ("email", "mail", "letter")),
-    ("meeting", ("meeting", "event", "appointment", "visit", "termin", "besprechung")),
+    ("demo", ("demo", "示範", "展示", "演示")),
+    ("proposal", ("proposal", "quote", "quotation", "angebot", "offer", "報價", "报价", "提案", "建議書", "建议书")),
+    ("call", ("call", "phone", "voicemail", "anruf", "telefon", "電話", "电话", "通話", "通话", "致電", "致电")),
+    ("email", ("email", "mail", "letter", "郵件", "邮件", "電郵")),
+    ("meeting", ("meeting", "event", "appointment", "visit", "termin", "besprechung", "會議", "会议", "拜訪", "拜访")),
 )
 
 
@@ -167,6 +181,8 @@ def _strptime(text: pa.Array, fmt: str) -> np.ndarray:
 def _parse_date_strings(text: pa.Array) -> np.ndarray:
     """Cascade of explicit formats: on each round the one parsing most of a sample of what is left is applied."""
     result = np.full(len(text), _NAT, dtype=np.int64)
+    if values_zh.needs_rewrite(text):
+        text = values_zh.rewrite_dates(text)
     formats = _candidate_formats(_is_day_first(text))
     todo = np.flatnonzero(pc.is_valid(text).to_numpy(zero_copy_only=False))
     while len(todo):
@@ -232,11 +248,13 @@ def _parse_decimal(text: pa.Array, *, percent_ok: bool) -> np.ndarray:
     """Numbers with currency, sign, parentheses, K/M/B suffix and either decimal mark, using Arrow kernels only."""
     if _matches(text, r"^[+-]?[0-9]*\.?[0-9]+$").all():  # fast path: plain numbers only
         return np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
+    if values_zh.needs_rewrite(text):
+        text = values_zh.ascii_digits(text)
     in_parens = _flag(pc.and_(pc.starts_with(text, "("), pc.ends_with(text, ")")))
     percent = _flag(pc.match_substring(text, "%"))
     minus = _matches(text, r"^[^0-9]*[-−]") | _flag(pc.ends_with(text, "-"))
     multiplier = np.ones(len(text))
-    has_letters = _matches(text, "[A-Za-z]")
+    has_letters = _matches(text, "[A-Za-z\u3400-\u9fff]")
     if has_letters.any():  # currency codes and K/M/B suffixes: regex work only on the rows that need it
         for pattern, factor in _MULTIPLIERS:
             multiplier[_matches(text, pattern) & has_letters] = factor
@@ -325,8 +343,8 @@ def normalize_stage(values: pd.Series) -> pd.Series:
 
     def parse(distinct: pd.Series) -> np.ndarray:
         keys = _keys(distinct)
-        won = keys.isin(_WON) | keys.str.startswith("closedwon")
-        lost = keys.isin(_LOST) | keys.str.startswith("closedlost")
+        lost = keys.isin(_LOST) | keys.str.startswith("closedlost") | keys.str.contains("|".join(_LOST_WORDS_ZH))
+        won = (keys.isin(_WON) | keys.str.startswith("closedwon") | keys.str.contains("|".join(_WON_WORDS_ZH))) & ~lost
         return np.where(won, "won", np.where(lost, "lost", "open"))
 
     return _categorise(values, parse, _TEXT)

@@ -101,7 +101,9 @@ class StageStats:
 
 
 def _norm(label: str) -> str:
-    return re.sub(r"[^a-z0-9/]+", " ", label.lower()).strip()
+    """Lower-case letters (any script), digits and "/", other runs as one space: "Id. Decision Makers" -> "id decision
+    makers"."""
+    return re.sub(r"[^\w/]+|_", " ", label.lower()).strip()
 
 
 def typical_probability(stage: str) -> float | None:

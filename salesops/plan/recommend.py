@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from salesops.capacity.supply import ROLE_LABELS
 from salesops.formatting import money_compact as money
 from salesops.formatting import percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
@@ -278,7 +279,7 @@ def _hires(supply: dict[str, Any], lang: str) -> list[Recommendation]:
                     "Hire {count} × {role} by {hire_by} (productive from {productive_from})",
                     lang,
                     count=int(hire.get("count", 0)),
-                    role=hire.get("role", ""),
+                    role=translate(ROLE_LABELS.get(str(hire.get("role", "")), str(hire.get("role", ""))), lang),
                     hire_by=hire.get("hire_by", ""),
                     productive_from=hire.get("productive_from", ""),
                 ),
@@ -298,10 +299,13 @@ def _hires(supply: dict[str, Any], lang: str) -> list[Recommendation]:
     return recs
 
 
+SALES_ROLES = ("rep",)  # step 3's role key of a quota-carrying hire
+
+
 def sales_heads(inputs: PlanInputs) -> int:
-    """Active reps plus planned hires of a sales resource (every hire when no role names a sales resource)."""
+    """Active reps plus planned hires of a sales role (step 3's "rep", or a role named like a sales resource)."""
     supply = inputs.supply or {}
-    sales = {
+    sales = set(SALES_ROLES) | {
         str(key).lower()
         for r in supply.get("resources", [])
         if r.get("kind") == "sales"
@@ -309,8 +313,7 @@ def sales_heads(inputs: PlanInputs) -> int:
         if key
     }
     hires = supply.get("hires", [])
-    matched = [h for h in hires if str(h.get("role", "")).lower() in sales]
-    return inputs.active_reps + sum(int(h.get("count", 0)) for h in (matched if sales else hires))
+    return inputs.active_reps + sum(int(h.get("count", 0)) for h in hires if str(h.get("role", "")).lower() in sales)
 
 
 def _compensation(inputs: PlanInputs, lang: str) -> Recommendation:

@@ -155,6 +155,18 @@ reps = Table(
     Index("ix_reps_ws_name", "workspace_id", "name"),
 )
 
+# Former names of reps (as normalised name keys, salesops.ingest.reps.name_keys): an older export that names a rep
+# as they were called before a rename in the CRM still lands on the same rep. ``batch_id`` is the import that
+# learnt the alias; undoing it forgets the alias.
+rep_aliases = Table(
+    "rep_aliases",
+    metadata,
+    _ws(primary_key=True),
+    Column("alias", String(255), primary_key=True),
+    Column("rep_id", String(255), nullable=False),
+    Column("batch_id", Integer, nullable=False),
+)
+
 accounts = Table(
     "accounts",
     metadata,

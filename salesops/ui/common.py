@@ -55,16 +55,15 @@ def data_version() -> int:
 
 
 def _create_workspace() -> None:
-    """Create the named workspace and switch to it, picker included (a callback runs before the widgets are drawn,
-    so the picker can be moved; set after it, its old value would switch the session straight back)."""
-    name = str(st.session_state.get("app_new_workspace_name") or "").strip()
+    """Create (or find) the typed workspace and switch to it; a callback, so it runs before the picker is drawn
+    and can move the picker too (else the picker's old value would switch straight back)."""
+    name = str(st.session_state.get("app_new_workspace_name", "")).strip()
     if not name:
         return
     with engine().begin() as conn:
         created = ws.get_or_create(conn, name)
     st.session_state[WORKSPACE_KEY] = created
     st.session_state["app_workspace_select"] = created
-    st.session_state["app_new_workspace_name"] = ""
 
 
 def workspace_sidebar() -> None:

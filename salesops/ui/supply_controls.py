@@ -13,9 +13,11 @@ import streamlit as st
 from salesops.capacity import SupplyBase, SupplySettings, default_settings
 from salesops.capacity.ramp import RAMP_SHAPES
 from salesops.capacity.resources import Constraint, Inventory, ServiceSettings, support_heads_default
-from salesops.ui.common import t
+from salesops.ui.common import plain, t, workspace_id
+from salesops.ui.supply_hiring import PLANNED
 
 _STORE = "supply_saved"
+_SEEDED_FOR = "supply_seeded_workspace"
 CONSTRAINTS = "supply_constraint_list"
 
 
@@ -53,6 +55,11 @@ def _defaults(base: SupplyBase) -> dict[str, Any]:
 
 
 def _seed(defaults: dict[str, Any]) -> None:
+    """Give each widget its saved (or default) value once; another workspace starts again from its own defaults."""
+    if st.session_state.get(_SEEDED_FOR) != workspace_id():
+        for key in [*defaults, _STORE, CONSTRAINTS, PLANNED]:
+            st.session_state.pop(key, None)
+        st.session_state[_SEEDED_FOR] = workspace_id()
     saved = st.session_state.get(_STORE, {})
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -63,7 +70,8 @@ def _seed(defaults: dict[str, Any]) -> None:
 def _sales() -> dict[str, Any]:
     cols = st.columns(6)
     ramp_months = cols[0].slider(t("Ramp (months to full productivity)"), 0, 18, key="supply_ramp_months")
-    shape = cols[1].selectbox(t("Ramp shape"), RAMP_SHAPES, format_func=t, key="supply_ramp_shape")
+    names = {"linear": t("linear"), "s-curve": t("s-curve"), "step": t("step")}
+    shape = cols[1].selectbox(t("Ramp shape"), RAMP_SHAPES, format_func=names.__getitem__, key="supply_ramp_shape")
     attrition = cols[2].number_input(
         t("Rep attrition (% a month)"), 0.0, 20.0, step=0.1, format="%.2f", key="supply_attrition"
     )
@@ -134,9 +142,9 @@ def _constraints() -> tuple[Constraint, ...]:
         left.markdown(
             t(
                 "**{name}**: {capacity} {unit} a month, {per_deal} per won deal",
-                name=item["name"].replace("*", "\\*"),
+                name=plain(item["name"]),
                 capacity=f"{item['monthly_capacity']:,.0f}",
-                unit=item["unit"].replace("*", "\\*"),
+                unit=plain(item["unit"]),
                 per_deal=f"{item['per_deal']:,.2f}",
             )
         )

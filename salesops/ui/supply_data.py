@@ -15,8 +15,9 @@ from salesops.capacity.roster import DEFAULT_ATTRITION, DEFAULT_RAMP_MONTHS, Ros
 from salesops.capacity.source import SupplyDemand, baseline_service_hours, from_forecast, from_plan
 from salesops.capacity.supply import defaults_used
 from salesops.filters import Filters
+from salesops.i18n import N_
 from salesops.plan import list_plans, plan_version
-from salesops.ui.common import data_version, engine, t, workspace_id
+from salesops.ui.common import data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import fitted
 
 BASELINE = 0  # the picker's value for "no plan: the baseline forecast"
@@ -40,12 +41,14 @@ def team(workspace: int, version: int) -> tuple[Roster, FunnelRates] | None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def demand(workspace: int, version: int, plan: int, horizon: int, avg_deal_size: float | None) -> SupplyDemand | None:
+def demand(
+    workspace: int, version: int, plan: int, horizon: int, avg_deal_size: float | None, *, lang: str
+) -> SupplyDemand | None:
     """The chosen plan's demand, or the baseline forecast's (step 2's cached fit, the first time a few seconds)."""
     if plan != BASELINE:
         with engine().connect() as conn:
             saved = plan_version(conn, workspace, plan)
-        chosen = from_plan(saved, avg_deal_size, horizon) if saved is not None else None
+        chosen = from_plan(saved, avg_deal_size, horizon, lang) if saved is not None else None
         if chosen is not None:
             return chosen
     result = fitted(workspace, version, Filters(), metric="revenue", horizon=horizon, level=90, by=None).total
@@ -56,7 +59,7 @@ def demand(workspace: int, version: int, plan: int, horizon: int, avg_deal_size:
         with engine().connect() as conn:
             months = pd.DatetimeIndex(result.forecast.index)
             hours = baseline_service_hours(conn, workspace, months, result.forecast["mean"].to_numpy() / avg_deal_size)
-    return from_forecast(result, hours)
+    return from_forecast(result, hours, lang)
 
 
 def pick_source() -> Source:
@@ -101,22 +104,30 @@ def load(source: Source) -> SupplyBase | None:
         return None
     roster, rates = found
     with st.spinner(t("Reading the demand to plan for…"), show_time=True):
-        chosen = demand(ws, version, source.version, source.horizon, rates.avg_deal_size)
+        chosen = demand(ws, version, source.version, source.horizon, rates.avg_deal_size, lang=language())
     return None if chosen is None else SupplyBase(roster, rates, chosen)
 
 
-DEFAULT_NOTES = {
-    "reps": "No reps table: each deal owner with wins in the last 12 months counts as a fully ramped rep whose quota "
-    "is what they booked then. Import a reps export (quota, hire date, active) for a real roster.",
-    "quota": "Some reps have no quota: they get the team's median quota.",
-    "hire_date": "Some reps have no hire date: they count as fully ramped.",
-    "ramp_months": "Ramp: the data cannot show how new reps ramped (that needs three reps hired inside the "
-    "history), so the ramp is the default of {ramp} months.",
-    "attrition": "Attrition: no inactive reps with hire dates to learn from, so the default of {attrition} % a month.",
-    "support_heads": "Support staff are not in the data: the default is the heads that just serve the first month's "
-    "service hours. Enter your own under Supply assumptions.",
-    "attainment": "Attainment: no rep has bookings against a quota yet, so 100 % is assumed.",
-    "activities": "No activities in the data: the activity capacity and the funnel's activities are left out.",
+DEFAULT_NOTES = {  # worded where shown: t(DEFAULT_NOTES[key])
+    "reps": N_(
+        "No reps table: each deal owner with wins in the last 12 months counts as a fully ramped rep whose quota "
+        "is what they booked then. Import a reps export (quota, hire date, active) for a real roster."
+    ),
+    "quota": N_("Some reps have no quota: they get the team's median quota."),
+    "hire_date": N_("Some reps have no hire date: they count as fully ramped."),
+    "ramp_months": N_(
+        "Ramp: the data cannot show how new reps ramped (that needs three reps hired inside the "
+        "history), so the ramp is the default of {ramp} months."
+    ),
+    "attrition": N_(
+        "Attrition: no inactive reps with hire dates to learn from, so the default of {attrition} % a month."
+    ),
+    "support_heads": N_(
+        "Support staff are not in the data: the default is the heads that just serve the first month's "
+        "service hours. Enter your own under Supply assumptions."
+    ),
+    "attainment": N_("Attainment: no rep has bookings against a quota yet, so 100 % is assumed."),
+    "activities": N_("No activities in the data: the activity capacity and the funnel's activities are left out."),
 }
 
 

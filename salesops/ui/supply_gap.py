@@ -3,6 +3,8 @@ the gap table with its CSV download."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -64,8 +66,8 @@ def gap_figure(periods: list[str], resources: list[Resource], title: str) -> go.
         fig.add_bar(
             x=months,
             y=gap,
-            name=t(r.label),
-            hovertemplate="%{x|%b %Y}: %{y" + charts.PERCENT_HOVER + "}<extra>" + plain(t(r.label)) + "</extra>",
+            name=html.escape(t(r.label)),  # a constraint's name is user text; plotly reads tags in names
+            hovertemplate="%{x|%b %Y}: %{y" + charts.PERCENT_HOVER + "}<extra>" + html.escape(t(r.label)) + "</extra>",
         )
     fig.add_hline(y=0, line_color=charts.COLORS["actual"], line_width=1)
     fig.update_layout(title=title, barmode="group")
@@ -91,7 +93,7 @@ def resource_figure(periods: list[str], planned: Resource, after: Resource) -> g
     fig.add_scatter(
         x=months, y=planned.demand, name=t("Demand"), mode="lines+markers", line={"color": charts.COLORS["forecast"]}
     )
-    fig.update_layout(title=t("{resource}: demand vs capacity", resource=t(planned.label)))
+    fig.update_layout(title=html.escape(t("{resource}: demand vs capacity", resource=t(planned.label))))
     if planned.unit == "currency":
         charts.money_axis(fig)
     charts.month_axis(fig, months=len(months))

@@ -85,8 +85,8 @@ def render(result: SupplyResult) -> None:
             uncovered=fmt.money_compact(result.greedy_uncovered),
         ),
     )
-    if plan.note:
-        st.warning(plan.note)
+    for message, values in plan.notes:
+        st.warning(t(message, **values))
     table = proposal_table(result)
     if table.empty:
         st.info(t("No hire is needed (or none can help) under these assumptions."))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
-from salesops.capacity import SupplyResult
+from salesops.capacity import SupplyBase, SupplyResult, SupplySettings, plan_supply
 from salesops.ui.common import csv_download, t
 
 
@@ -28,8 +30,15 @@ def table(results: dict[str, SupplyResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def render(results: dict[str, SupplyResult]) -> None:
-    """The comparison table and its download."""
+def render(base: SupplyBase, settings: SupplySettings, current: SupplyResult) -> None:
+    """On request (three optimisations instead of one per re-run), the comparison table and its download."""
+    if not st.toggle(t("Compare worst, base and best"), key="supply_compare"):
+        st.caption(t("Runs the same supply assumptions, hiring optimisation included, on all three scenarios."))
+        return
+    results = {
+        name: current if name == current.settings.scenario else plan_supply(base, replace(settings, scenario=name))
+        for name in base.demand.revenue
+    }
     frame = table(results)
     money = {
         c: st.column_config.NumberColumn(t(c.replace("_", " ").capitalize()), format="$%,.0f")

@@ -108,3 +108,45 @@ def test_weekly_breakdown_is_refused_with_one_line(
     capsys.readouterr()
     assert main(["forecast", "--workspace", "Sample", "--freq", "week", "--by", "segment"]) == 2
     assert capsys.readouterr().err.strip() == "error: --by works with monthly forecasts only"
+
+
+@pytest.fixture(scope="module")
+def sample_with_leads(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample's deals and leads in a SQLite file: all three demand sources exist."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli_leads') / 'cli.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        paths = [str(SAMPLE / "deals.csv"), str(SAMPLE / "leads.csv")]
+        assert main(["ingest", *paths, "--workspace", "Sample", "--json"]) == 0
+    return url
+
+
+def test_consensus_prints_the_three_forecasts_and_the_chosen_blend(
+    sample_with_leads: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _forecast(capsys, monkeypatch, sample_with_leads, "--consensus", "50,25,25")
+    consensus = out["consensus"]
+    assert consensus["choice"] == "blend"
+    assert consensus["weights"] == {"statistical": 50.0, "pipeline": 25.0, "leads": 25.0}
+    months = consensus["months"]
+    assert [row["period"] for row in months] == [row["period"] for row in out["forecast"]]
+    for row, stat in zip(months, out["forecast"], strict=True):
+        assert row["statistical"] == pytest.approx(stat["mean"])
+        blended = 0.5 * row["statistical"] + 0.25 * row["pipeline"] + 0.25 * row["leads"]
+        assert row["consensus"] == pytest.approx(blended)
+    assert consensus["totals"]["consensus"] == pytest.approx(sum(row["consensus"] for row in months))
+    assert len(consensus["explanations"]) == 2
+    assert "only deals already open" in consensus["explanations"][0]
+    assert "lead becomes a won deal" in consensus["explanations"][1]
+
+
+def test_consensus_pick_and_refusals(
+    sample_with_leads: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _forecast(capsys, monkeypatch, sample_with_leads, "--consensus", "pipeline")
+    assert out["consensus"]["choice"] == "pipeline"
+    assert all(row["consensus"] == row["pipeline"] for row in out["consensus"]["months"])
+    for argv in (["--consensus", "1,2"], ["--consensus", "--freq", "week"], ["--consensus", "--metric", "deals"]):
+        capsys.readouterr()
+        assert main(["forecast", "--workspace", "Sample", *argv]) == 2
+        assert capsys.readouterr().err.startswith("error: ")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -53,7 +54,7 @@ def test_page_shows_forecast_model_and_evidence(app: AppTest) -> None:
     assert len(_trace(app, "Forecast")) == 12
     text = "\n".join(m.value for m in app.markdown)
     assert "**Chosen model:**" in text
-    assert "lowest mean MASE" in text
+    assert "mean MASE" in text, "the why-note names the backtest evidence"
     models = app.dataframe[0].value
     assert "Seasonal naive" in set(models.iloc[:, 0]), "the baseline is in the comparison"
     assert "baseline" in set(models.iloc[:, -1])
@@ -228,9 +229,67 @@ def test_save_draft_stores_the_plan_and_shows_its_version(app: AppTest) -> None:
     assert plan.assumptions["growth_pct"] == 10
     assert any(f"Saved as draft plan version {plan.version}" in s.value for s in app.success)
     lines = plan.lines
-    assert set(lines["kind"]) == {"demand", "pipeline", "service_hours"}
+    assert set(lines["kind"]) == {"demand", "demand_source", "pipeline", "service_hours"}
+    assert plan.assumptions["consensus"]["choice"] == "statistical"
     total = lines[(lines["kind"] == "demand") & (lines["segment"] == "")]
     assert len(total) == 12
     assert total["value"].sum() == pytest.approx(_trace(app, "Forecast").sum(), rel=1e-9)
     segments = lines[(lines["kind"] == "demand") & (lines["segment"] != "")]
     assert segments["value"].sum() == pytest.approx(total["value"].sum(), rel=1e-9)
+
+
+def _save_and_read(app: AppTest) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Click "Save as draft plan"; the saved total demand lines, the three source lines and the assumptions."""
+    app.button(key="demand_save_draft").click().run()
+    assert not app.exception
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        demo = ws.find(conn, "Demo")
+        assert demo is not None
+        plan = latest_plan(conn, demo)
+    assert plan is not None
+    return plan.lines, plan.assumptions
+
+
+def test_consensus_blend_changes_the_draft_plans_demand(app: AppTest) -> None:
+    _open(app)
+    tiles = {m.label: m.value for m in app.metric}
+    for source in ("Statistical", "Weighted pipeline", "Lead-based", "Demand for the plan"):
+        assert tiles[f"{source}, next 12 months"].startswith("$")
+    reasons = "\n".join(m.value for m in app.markdown)
+    assert "only deals already open" in reasons
+    assert "lead becomes a won deal" in reasons
+    lines, assumptions = _save_and_read(app)
+    statistical = lines[(lines["kind"] == "demand") & (lines["segment"] == "")]["value"].sum()
+    assert assumptions["consensus"]["choice"] == "statistical"
+
+    app.radio(key="demand_consensus").set_value("blend").run()
+    app.slider(key="demand_weight_pipeline").set_value(60).run()
+    lines, assumptions = _save_and_read(app)
+    demand = lines[(lines["kind"] == "demand") & (lines["segment"] == "")]
+    sources = lines[lines["kind"] == "demand_source"].pivot(index="period", columns="metric", values="value")
+    weights = assumptions["consensus"]["weights"]
+    assert assumptions["consensus"]["choice"] == "blend"
+    assert weights["pipeline"] == pytest.approx(60 / 135 * 100)
+    expected = sum(sources[name] * weights[name] / 100 for name in ("statistical", "pipeline", "leads"))
+    assert demand.set_index("period")["value"].to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-9)
+    assert demand["value"].sum() != pytest.approx(statistical, rel=1e-3), "the blend moved the plan's demand"
+    assert demand["lower"].isna().all(), "a blend has no interval of its own"
+
+    app.radio(key="demand_consensus").set_value("pipeline").run()
+    lines, assumptions = _save_and_read(app)
+    demand = lines[(lines["kind"] == "demand") & (lines["segment"] == "")]
+    assert assumptions["consensus"]["choice"] == "pipeline"
+    assert demand["value"].sum() == pytest.approx(assumptions["consensus"]["totals"]["pipeline"], rel=1e-9)
+
+
+def test_weekly_tab_forecasts_weeks_from_monday(app: AppTest) -> None:
+    _open(app)
+    app.slider(key="demand_weeks").set_value(8).run()
+    assert not app.exception
+    tiles = {m.label: m.value for m in app.metric}
+    assert tiles["Forecast total, next 8 weeks"].startswith("$")
+    spec = _chart_with(app, "Weekly forecast")
+    weeks = next(tr for tr in spec["data"] if tr.get("name") == "Weekly forecast")["x"]
+    assert len(weeks) == 8
+    assert all(pd.Timestamp(day).day_of_week == 0 for day in weeks), "weeks start on Monday"

@@ -93,3 +93,53 @@ def test_deals_upload_shows_its_stages_in_pipeline_order(app: AppTest) -> None:
     assert list(editor.value["Stage"]) == ["Prospect", "Qualification", "Needs Analysis", "Negotiation/Review"]
     save = next(b for b in app.button if b.label == "Save this stage order")
     assert save.disabled  # nothing to save until the user renumbers a stage
+
+
+def test_mapping_editor_proposes_columns_from_their_values(app: AppTest) -> None:
+    csv = (
+        b"Deal ID,Stage,Zorg,Signed\n"
+        b"1,Closed Won,1200,2025-02-01\n2,Closed Lost,300,2025-02-03\n3,Proposal,45.5,\n4,Closed Won,80,2025-03-01\n"
+    )
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    app.radio(key="data_section").set_value("Import").run()
+    app.get("file_uploader")[0].upload("own.csv", csv, "text/csv").run()  # type: ignore[attr-defined]
+    assert not app.exception
+    captions = "\n".join(c.value for c in app.caption)
+    assert "Mapped from its values: **Signed** → close_date (95%" in captions
+    assert "Suggested from its values: **Zorg** → amount (55%" in captions
+    mapping = next(d for d in app.dataframe if "Maps to" in d.value.columns).value.set_index("Column in file")
+    assert mapping.loc["Signed", "Maps to"] == "close_date"
+    assert mapping.loc["Zorg", "Maps to"] == ""  # a suggestion waits for the user
+
+
+def test_stage_order_renumbered_in_the_editor_is_saved_for_the_workspace(app: AppTest) -> None:
+    import os
+
+    from salesops.kpi.stages import saved_order
+    from salesops.store import get_engine
+    from salesops.store import workspaces as ws
+
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.begin() as conn:
+        workspace = ws.get_or_create(conn, "Stage order page")
+    csv = b"Deal ID,Stage,Amount\n1,Qualification,10\n2,Proposal,20\n3,Negotiation,5\n4,Closed Won,5\n"
+    app.session_state["app_workspace_id"] = workspace
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    app.radio(key="data_section").set_value("Import").run()
+    app.get("file_uploader")[0].upload("stages.csv", csv, "text/csv").run()  # type: ignore[attr-defined]
+    editor = next(e for e in app.data_editor if "Position" in e.value.columns)
+    assert list(editor.value["Stage"]) == ["Qualification", "Proposal", "Negotiation"]
+    # The user renumbers the stages: Negotiation first.
+    renumbered = {0: {"Position": 2}, 1: {"Position": 3}, 2: {"Position": 1}}
+    app.session_state[str(editor.key)] = {"edited_rows": renumbered, "added_rows": [], "deleted_rows": []}
+    app.run()
+    save = next(b for b in app.button if b.label == "Save this stage order")
+    assert not save.disabled
+    save.click().run()
+    assert not app.exception
+    assert any("Stage order saved" in s.value for s in app.success)
+    with engine.connect() as conn:
+        assert saved_order(conn, workspace) == ["Negotiation", "Qualification", "Proposal"]
+    engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -233,3 +234,19 @@ def test_won_deals_without_close_date_are_named_on_the_page(app: AppTest, tmp_pa
     _page(app, workspace)
     warnings = "\n".join(w.value for w in app.warning)
     assert "2 won deals have no close date and are left out of revenue; map a close-date column." in warnings
+
+
+def test_zoho_funnel_on_the_page_runs_in_pipeline_order(app: AppTest, datasets: Path) -> None:
+    engine = get_engine(os.environ["DATABASE_URL"])
+    ingest_paths(engine, "KPI Zoho funnel", [datasets / "zoho-crm-sample-export" / "Potentials.csv"])
+    with engine.connect() as conn:
+        workspace = ws.find(conn, "KPI Zoho funnel")
+    engine.dispose()
+    _page(app, workspace)
+    funnel = next(c.value for c in app.caption if c.value.startswith("Stage funnel"))
+    order = ["Created", "Prospect", "Qualification", "Needs Analysis", "Initial Offer", "Proposal/Price Quote"]
+    order += ["Negotiation/Review", "Won"]
+    steps = [f"{a} → {b}:" for a, b in itertools.pairwise(order)]
+    positions = [funnel.find(step) for step in steps]
+    assert -1 not in positions, funnel
+    assert positions == sorted(positions)

@@ -150,3 +150,13 @@ def test_deals_only_workspace_runs_on_defaults_and_says_so(app: AppTest) -> None
     assert "No activities in the data" in warning
     assert "Sales capacity (bookings)" in _gap(app)
     assert any("No draft plan saved yet" in i.value for i in app.info)
+
+
+def test_scenarios_compare_worst_base_and_best_on_request(app: AppTest) -> None:
+    _open(app)
+    assert not any("Scenario" in df.value.columns for df in app.dataframe), "only on request"
+    app.toggle(key="supply_compare").set_value(True).run()
+    assert not app.exception
+    table = next(df.value for df in app.dataframe if "scenario" in df.value.columns)
+    assert table["scenario"].tolist() == ["Worst", "Base", "Best"]
+    assert table["revenue"].is_monotonic_increasing, "worst < base < best demand"

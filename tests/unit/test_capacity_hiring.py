@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from salesops.capacity.gap import Resource, at_risk_share
-from salesops.capacity.hiring import Role, greedy_hires, optimise_hires
+from salesops.capacity.hiring import COST_GAP, Role, greedy_hires, optimise_hires
 from salesops.capacity.ramp import hire_curve
 
 H = 12
@@ -55,7 +55,7 @@ def test_optimiser_never_costs_more_than_greedy_at_equal_coverage() -> None:
         greedy = greedy_hires(resources, roles)
         best = optimise_hires(resources, roles, np.full(H, 1_000.0))
         assert _uncovered(resources, best.added) <= _uncovered(resources, greedy.added) + 1e-9
-        assert best.cost <= greedy.cost + 1e-6
+        assert best.cost <= greedy.cost * (1 + COST_GAP) + 1e-6  # optimal within the solver's stated gap
 
 
 def test_gaps_before_any_hire_could_join_stay_open() -> None:
@@ -101,7 +101,10 @@ def test_pins_beyond_the_headcount_cap_raise_it_and_say_so() -> None:
     pinned[0, 0] = 3
     plan = optimise_hires([_need(0)], [_contractor()], np.full(H, 100.0), pinned, headcount_cap=1)
     assert plan.hires["count"].sum() == 3
-    assert "cap raised" in plan.note
+    assert [message for message, _ in plan.notes] == [
+        "The pinned hires ({n}) exceed the headcount cap ({cap}); cap raised."
+    ]
+    assert plan.notes[0][1] == {"n": 3, "cap": 1}
 
 
 def test_hire_only_where_it_pays() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from salesops.ingest.content import AUTO_CONFIDENCE, propose
+from salesops.ingest.content import AUTO_CONFIDENCE, HINT_WORDS, propose
 from salesops.ingest.pipeline import check, prepare
 from salesops.kpi.missing import costs_in_records
 
@@ -66,3 +67,13 @@ def test_unmapped_close_date_says_what_it_costs() -> None:
     assert "2 won deals have no close date and are left out of revenue; map a close-date column." in notes
     records = pd.DataFrame({"status": ["won", "won", "open"], "close_date": [pd.Timestamp("2025-01-01"), None, None]})
     assert costs_in_records(records, "deals")[0].startswith("1 won deals have no close date")
+
+
+def test_another_languages_header_words_are_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = pd.DataFrame({"Stage": ["Won", "Lost", "Open"], "成交日期": ["2025-01-02", "2025-02-03", "2025-03-04"]})
+    before = {p.field: p for p in propose(frame, "deals", {"Stage": "stage"})}
+    assert before["close_date"].confidence < AUTO_CONFIDENCE  # dates, but nothing says which
+    monkeypatch.setitem(HINT_WORDS, "close_date", (*HINT_WORDS["close_date"], "成交"))
+    after = {p.field: p for p in propose(frame, "deals", {"Stage": "stage"})}
+    assert after["close_date"].source == "成交日期"
+    assert after["close_date"].confidence >= AUTO_CONFIDENCE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -541,3 +542,83 @@ def test_sample_dataset_mapping_is_a_builtin_preset() -> None:
     assert set(mapping) <= set(headers)
     assert {mapping["close_value"], mapping["engage_date"]} == {"amount", "created_date"}
     assert builtin_preset("no such preset") is None
+
+
+VENDOR_DEALS = [
+    (
+        "dynamics",
+        [
+            "(Do Not Modify) Opportunity",
+            "Topic",
+            "Potential Customer",
+            "Est. Revenue",
+            "Est. Close Date",
+            "Owner",
+            "Pipeline Phase",
+            "Status",
+            "Created On",
+        ],
+        {"(Do Not Modify) Opportunity": "id", "Est. Revenue": "amount", "Pipeline Phase": "stage", "Status": "status"},
+    ),
+    (
+        "close",
+        [
+            "id",
+            "lead_name",
+            "status_label",
+            "status_type",
+            "value",
+            "confidence",
+            "user_name",
+            "date_created",
+            "date_won",
+        ],
+        {"status_label": "stage", "status_type": "status", "user_name": "owner", "date_won": "close_date"},
+    ),
+    (
+        "odoo",
+        [
+            "ID",
+            "Opportunity",
+            "Customer",
+            "Salesperson",
+            "Sales Team",
+            "Stage",
+            "Expected Revenue",
+            "Probability",
+            "Expected Closing",
+            "Created on",
+        ],
+        {"Expected Revenue": "amount", "Salesperson": "owner", "Expected Closing": "close_date"},
+    ),
+    (
+        "freshsales",
+        ["Name", "Deal value", "Deal stage", "Expected close date", "Sales owner", "Sales account", "Created at"],
+        {"Deal value": "amount", "Sales owner": "owner", "Created at": "created_date"},
+    ),
+    (
+        "monday",
+        [
+            "Name",
+            "Owner",
+            "Deal Stage",
+            "Deal Value",
+            "Expected Close Date",
+            "Close Probability",
+            "Forecast Value",
+            "Creation Log",
+            "Item ID",
+        ],
+        {"Forecast Value": "expected_revenue", "Creation Log": "created_date", "Item ID": "id"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("source_format", "headers", "expected"), VENDOR_DEALS, ids=[c[0] for c in VENDOR_DEALS])
+def test_other_crms_documented_deal_exports(source_format: str, headers: list[str], expected: dict[str, str]) -> None:
+    detection = detect(headers, file_name="export.csv")
+    assert (detection.source_format, detection.entity) == (source_format, "deals")
+    mapping = detection.mapping()
+    assert {header: mapping.get(header) for header in expected} == expected
+    snake = detect([re.sub(r"[^a-z0-9]+", "_", h.lower()).strip("_") for h in headers], file_name="export.csv")
+    assert snake.source_format == source_format  # markers match whatever the case and punctuation

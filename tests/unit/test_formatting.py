@@ -107,3 +107,18 @@ def test_labelled_renames_headers_and_keeps_values() -> None:
     assert list(shown.columns) == ["Rep", "Won revenue", "X y"]
     assert shown["Won revenue"].iloc[0] == 1500.0
     assert list(frame.columns) == ["rep", "won_revenue", "x_y"]
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        ("2026-11", "en", "Nov 2026"),
+        ("2026-11", "zh-TW", "2026年11月"),
+        (pd.Timestamp("2026-03-31 23:59"), "zh-TW", "2026年3月"),
+        (pd.Period("2025-01", freq="M"), "en", "Jan 2025"),
+        (None, "en", fmt.MISSING),
+        (pd.NaT, "zh-TW", fmt.MISSING),
+    ],
+)
+def test_month_labels_follow_the_locale(value: object, lang: str, expected: str) -> None:
+    assert fmt.month_label(value, lang) == expected  # type: ignore[arg-type]

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import random
 
-from salesops.kpi.stages import StageStats, infer_order, merge_saved, stats_from_values, typical_probability
+import pytest
+
+from salesops.kpi.stages import (
+    STAGE_WORDS,
+    StageStats,
+    infer_order,
+    merge_saved,
+    stats_from_values,
+    typical_probability,
+)
 
 ZOHO_STAGES = [
     "Needs Analysis",
@@ -71,3 +80,11 @@ def test_vendor_labels_and_words() -> None:
     assert typical_probability("qualifiedtobuy") == 40
     assert typical_probability("Closed - Negotiating terms") == 90
     assert typical_probability("Renewal") is None
+
+
+def test_another_languages_stage_words_are_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert typical_probability("合同谈判") is None
+    monkeypatch.setitem(STAGE_WORDS, "谈判", 90)
+    monkeypatch.setitem(STAGE_WORDS, "资格", 10)
+    assert typical_probability("合同谈判") == 90
+    assert infer_order([StageStats("合同谈判", 2), StageStats("资格审查", 2)]) == ["资格审查", "合同谈判"]

@@ -1,0 +1,147 @@
+"""Chinese field labels of CRM exports (Traditional, with the Simplified spellings exports from China carry).
+
+Salesforce, HubSpot, Zoho, Pipedrive and Dynamics write their column headers in the user's language; these are
+their Chinese labels per entity and canonical field, added to each vendor's table in ``synonyms.SYNONYMS`` (and to
+the generic one, because a Chinese label rarely tells which CRM wrote it). Matching keeps CJK characters: a
+header key drops only spaces and punctuation, so ``商機 名稱`` and ``商機名稱`` are the same header.
+"""
+
+from __future__ import annotations
+
+from salesops.ingest.synonym_types import ID_FALLBACK, NEAR, SynonymTable
+
+_LABELS: SynonymTable = {
+    "deals": {
+        "id": ("商機 ID", "商機編號", "交易 ID", "交易編號", "記錄 ID", "商机ID", "交易ID", "记录ID", "機會編號"),
+        "name": ("商機名稱", "交易名稱", "交易標題", "機會名稱", "主題", "商机名称", "交易名称", "交易标题"),
+        "account": (
+            "客戶名稱",
+            "客戶",
+            "帳戶名稱",
+            "帳戶",
+            "公司",
+            "公司名稱",
+            "組織",
+            "組織名稱",
+            "潛在客戶名稱",
+            "客户名称",
+            "客户",
+            "公司名称",
+            "组织",
+            ("客戶 ID", ID_FALLBACK),
+        ),
+        "owner": (
+            "商機擁有者",
+            "商機所有者",
+            "交易擁有者",
+            "交易負責人",
+            "負責人",
+            "擁有者",
+            "所有者",
+            "業務",
+            "業務員",
+            "銷售代表",
+            "商机所有者",
+            "交易负责人",
+            "负责人",
+            "销售代表",
+            ("擁有者 ID", ID_FALLBACK),
+        ),
+        "stage": ("階段", "交易階段", "銷售階段", "商機階段", "阶段", "交易阶段", "销售阶段"),
+        "status": ("狀態", "交易狀態", "結果", "状态", "交易状态"),
+        "is_closed": ("已結束", "已關閉", "已结束"),
+        "is_won": ("已贏得", "贏得", "已成交", "已赢得"),
+        "amount": (
+            "金額",
+            "交易金額",
+            "商機金額",
+            "價值",
+            "交易價值",
+            "總金額",
+            "預估收益",
+            "营收",
+            "金额",
+            "交易金额",
+            "价值",
+            ("金額（換算）", NEAR),
+        ),
+        "currency": ("幣別", "貨幣", "币种", "货币", "交易幣別"),
+        "created_date": ("建立日期", "建立時間", "創建日期", "交易建立時間", "建立於", "创建日期", "创建时间"),
+        "close_date": (
+            "結束日期",
+            "結案日期",
+            "成交日期",
+            "預計成交日期",
+            "預估結束日期",
+            "關閉日期",
+            "结束日期",
+            "预计成交日期",
+            ("贏得時間", NEAR),
+        ),
+        "probability": ("機率 (%)", "機率", "可能性 (%)", "成交機率", "概率", "可能性"),
+        "lead_source": ("潛在客戶來源", "來源", "交易來源", "线索来源", "来源"),
+        "product": ("產品", "產品名稱", "产品", "产品名称"),
+        "segment": ("客群", "區隔", "市場區隔", "细分市场"),
+        "region": ("地區", "區域", "地区", "区域"),
+        "deal_type": ("類型", "商機類型", "交易類型", "类型"),
+        "forecast_category": ("預測類別", "预测类别"),
+        "expected_revenue": ("預期收益", "預期營收", "预期收入"),
+    },
+    "activities": {
+        "id": ("活動 ID", "活動編號", "活动ID"),
+        "type": ("活動類型", "類型", "活动类型", "类型"),
+        "subject": ("主旨", "主題", "主题"),
+        "owner": ("負責人", "擁有者", "指派給", "负责人", "分配给"),
+        "deal_id": ("商機 ID", "交易 ID", "相關商機", "商机ID"),
+        "account": ("客戶名稱", "帳戶名稱", "公司", "客户名称"),
+        "occurred_at": ("日期", "活動日期", "到期日", "開始時間", "活动日期", "开始时间"),
+        "duration_minutes": ("時長（分鐘）", "持續時間", "通話時長", "时长（分钟）", "持续时间"),
+        "outcome": ("結果", "狀態", "结果", "状态"),
+    },
+    "leads": {
+        "id": ("潛在客戶 ID", "線索 ID", "线索ID"),
+        "name": ("姓名", "潛在客戶名稱", "全名", "名称"),
+        "first_name": ("名字", "名"),
+        "last_name": ("姓氏", "姓"),
+        "company": ("公司", "公司名稱", "公司名称"),
+        "email": ("電子郵件", "電子郵件地址", "邮箱", "电子邮件"),
+        "source": ("潛在客戶來源", "來源", "线索来源", "来源"),
+        "status": ("潛在客戶狀態", "狀態", "线索状态", "状态"),
+        "industry": ("產業", "行業", "行业"),
+        "employees": ("員工人數", "員工數", "员工人数"),
+        "region": ("地區", "州/省", "地区"),
+        "country": ("國家/地區", "國家", "国家"),
+        "created_date": ("建立日期", "建立時間", "创建日期", "创建时间"),
+        "converted": ("已轉換", "已转换"),
+        "converted_date": ("轉換日期", "转换日期"),
+        "owner": ("潛在客戶擁有者", "負責人", "擁有者", "线索所有者", "负责人"),
+    },
+    "accounts": {
+        "id": ("客戶 ID", "帳戶 ID", "客户ID"),
+        "name": ("客戶名稱", "帳戶名稱", "公司名稱", "客户名称"),
+        "industry": ("產業", "行業", "行业"),
+        "employees": ("員工人數", "员工人数"),
+        "annual_revenue": ("年營收", "年收入", "年营收"),
+        "region": ("地區", "地区"),
+        "country": ("國家/地區", "國家", "国家"),
+        "tier": ("等級", "客戶等級", "等级"),
+        "owner": ("客戶擁有者", "負責人", "客户所有者", "负责人"),
+    },
+    "reps": {
+        "id": ("使用者 ID", "用戶 ID", "员工ID", "用户ID"),
+        "name": ("姓名", "使用者名稱", "全名", "用户名"),
+        "email": ("電子郵件", "邮箱", "电子邮件"),
+        "team": ("團隊", "部門", "团队", "部门"),
+        "region": ("地區", "區域", "地区"),
+        "role": ("角色", "職稱", "职位"),
+        "manager": ("主管", "經理", "经理"),
+        "hire_date": ("到職日", "到職日期", "入職日期", "入职日期"),
+        "quota": ("配額", "業績目標", "销售指标", "配额"),
+        "active": ("啟用", "在職", "有效", "启用"),
+    },
+}
+
+# Every vendor writes the same Chinese labels for these fields; one table serves them all.
+CHINESE: dict[str, SynonymTable] = dict.fromkeys(
+    ("salesforce", "hubspot", "pipedrive", "zoho", "dynamics", "generic"), _LABELS
+)
