@@ -1,15 +1,15 @@
 """Pipeline snapshots: the weighted open pipeline per expected close month as each deals import left it, so forecast
 vs actual compares what was expected before a month with what it booked.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
