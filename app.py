@@ -9,12 +9,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st
 
-from salesops.ui.common import engine, t, workspace_sidebar
+from salesops.ui.common import engine, seed_demo, t, workspace_sidebar
 
 st.set_page_config(page_title="Sales Ops Planner", page_icon="📈", layout="wide")
-
-with st.spinner(t("Preparing the store and the Demo workspace…")):
-    engine()
 
 pages = [
     st.Page("pages/0_home.py", title=t("Home"), icon=":material/home:", url_path="home", default=True),
@@ -38,6 +35,9 @@ pages = [
     ),
     st.Page("pages/4_alignment.py", title=t("4 · Alignment & plan"), icon=":material/task_alt:", url_path="alignment"),
 ]
-navigation = st.navigation(pages)
+navigation = st.navigation(pages)  # before any slow work, so the real navigation shows from the first paint
+with st.spinner(t("Preparing the store…")):
+    engine()
+seed_demo()
 workspace_sidebar()
 navigation.run()

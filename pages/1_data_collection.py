@@ -13,10 +13,10 @@ from salesops.ui.upload import history_section, last_results, upload_section
 
 
 def _import() -> None:
+    last_results(engine())  # the outcome of the last Load first, above the files
     if upload_section(engine(), workspace_id()):
         st.cache_data.clear()
         st.rerun()
-    last_results(engine())
 
 
 SECTIONS = {

@@ -142,6 +142,25 @@ def days(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return translate("{n} day" if shown == 1 else "{n} days", lang, n=f"{shown:,}")
 
 
+SMALL_BASE_GROWTH = 3.0
+"""Growth above +300 % says more about a small starting figure than about the business: shown as a multiple."""
+
+
+def growth(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A relative change as "+12 %"; past +300 % as "×14.2, small base" so a tiny previous figure is not hidden."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    if number > SMALL_BASE_GROWTH:
+        return translate("×{x}, small base", lang, x=f"{_half_up(1 + number, 1)}")
+    return percent(number, signed=True)
+
+
+def day(value: date) -> str:
+    """A date as people read it: "1 Nov 2023"."""
+    return f"{value.day} {value:%b %Y}"
+
+
 def by_kind(value: float | None, kind: Kind, lang: str = DEFAULT_LANGUAGE) -> str:
     """``value`` formatted the way values of ``kind`` are (text and dates as they come)."""
     if kind == "money":
@@ -357,3 +376,21 @@ def column_kind(name: str) -> Kind:
 def labelled(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """``frame`` with its columns renamed to words for display (values untouched; downloads keep raw names)."""
     return frame.rename(columns={name: column_label(str(name), lang) for name in frame.columns})
+
+
+_SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def parse_money(text: str) -> float | None:
+    """An amount typed as people write it: "13300000", "$13,300,000", "13.3M", "250k"; None when it is not one."""
+    cleaned = text.strip().lower().replace(",", "").replace(" ", "")
+    for symbol in sorted((s.strip().lower() for s in CURRENCY_SYMBOLS.values()), key=len, reverse=True):
+        cleaned = cleaned.removeprefix(symbol)
+    scale = _SUFFIXES.get(cleaned[-1:], 1.0)
+    if scale != 1.0:
+        cleaned = cleaned[:-1]
+    try:
+        value = float(cleaned) * scale
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

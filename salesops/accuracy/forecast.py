@@ -24,10 +24,10 @@ from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from salesops.accuracy.snapshots import forecasts_before, snapshot_dates
 from salesops.asof import resolve_as_of
 from salesops.filters import Filters
+from salesops.formatting import percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import percent
 from salesops.store.schema import deals
 from salesops.store.sqlfn import month_of
 

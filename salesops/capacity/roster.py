@@ -147,10 +147,11 @@ def learn_ramp_months(wide: pd.DataFrame, rows: pd.DataFrame, start: pd.Period) 
         mature += list(monthly[(tenure >= 12) & (wide.index < start)])
         if joined > first_month and joined + 12 <= start:
             curves.append(monthly.to_numpy()[(tenure >= 0) & (tenure < 12)][:12])
+    curves = [c for c in curves if len(c) == 12]  # a hire whose first year runs past the data does not count
     if len(curves) < 3 or not mature:
         return None
     level = RAMP_LEVEL * float(np.median(mature))
-    mean_curve = pd.Series(np.mean([c for c in curves if len(c) == 12], axis=0)).rolling(3, min_periods=1).mean()
+    mean_curve = pd.Series(np.mean(curves, axis=0)).rolling(3, min_periods=1).mean()
     reached = np.flatnonzero(mean_curve.to_numpy() >= level)
     return int(reached[0]) + 1 if len(reached) else 12
 

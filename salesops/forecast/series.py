@@ -1,6 +1,6 @@
 """Monthly won revenue or won-deal counts from the store, aggregated in SQL, ready for :func:`forecast_series`.
 
-Revenue is the sum of ``amount`` of deals with status ``won`` by month of ``close_date`` (DESIGN.md definitions);
+Revenue is the sum of ``amount`` of deals with status ``won`` by month of ``close_date`` (docs/architecture.md);
 deals is their count. Months without a win inside the data's span are 0, so the index is a continuous monthly
 ``DatetimeIndex`` with ``freq="MS"``.
 """

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from salesops.i18n import N_
 from salesops.ingest.detect import Augment, ColumnMatch
 from salesops.ingest.fields import CLOSED_STATUSES, FIELDS
 from salesops.ingest.values import is_blank, normalize_stage, parse_amounts, parse_dates
@@ -75,7 +76,7 @@ class Proposal:
     field: str
     source: str
     confidence: float
-    reason: str
+    reasons: tuple[str, ...]  # English messages (translate each for display)
 
 
 def _words(header: str) -> set[str]:
@@ -141,25 +142,25 @@ class ValueProfiles:
 
 
 def _shape(field: str, kind: str, p: _Profile, rows: int) -> tuple[float, str]:
-    """How well a column's values fit a field (0..1), and the reason in words."""
+    """How well a column's values fit a field (0..1), and the reason (an English message, translated on display)."""
     if kind in ("date", "datetime"):
         serials = p.plain_numbers > 0.5  # plain numbers only read as dates as Excel serial days
-        return p.dates * (0.5 if serials else 1.0), "values are dates"
+        return p.dates * (0.5 if serials else 1.0), N_("its values are dates")
     if kind == "amount":
         if p.dates > 0.5 or p.letters > 0.2 or p.distinct < 3:
             return 0.0, ""
-        return p.amounts, "values are amounts"
+        return p.amounts, N_("its values are amounts")
     if kind == "stage":
         if p.letters < 0.9 or not 2 <= p.distinct <= 40 or (p.unique_share > 0.5 and rows > 20):
             return 0.0, ""
-        return (1.0 if p.won_or_lost == 2 else 0.8 if p.won_or_lost else 0.4), "a small set of stage-like values"
+        return (1.0 if p.won_or_lost == 2 else 0.8 if p.won_or_lost else 0.4), N_("it holds a few stage-like values")
     if kind == "id":
-        return (1.0 if p.unique_share >= 0.999 and p.dates < 0.5 else 0.0), "every value is unique"
+        return (1.0 if p.unique_share >= 0.999 and p.dates < 0.5 else 0.0), N_("every value is unique")
     if field == "name":
-        return (0.8 if p.letters > 0.9 and p.unique_share > 0.8 else 0.0), "unique names"
+        return (0.8 if p.letters > 0.9 and p.unique_share > 0.8 else 0.0), N_("its values are unique names")
     if p.letters < 0.9 or p.dates > 0.2 or p.distinct < 2 or (p.unique_share > 0.5 and rows > 20):
         return 0.0, ""
-    return 0.85, "a few repeating names"
+    return 0.85, N_("its values are a few repeating names")
 
 
 def _refers_elsewhere(field: str, header: str) -> bool:
@@ -187,8 +188,8 @@ def _candidates(profiles: ValueProfiles, columns: list[str], entity: str, needed
             hint = _hinted(field, str(column))
             unhinted = _WON_AND_LOST if field == "stage" and profile.won_or_lost == 2 else _SHAPE_ONLY
             confidence = round(shape * (_WITH_HINT if hint else unhinted), 3)
-            reason = reason + (" and the header says so" if hint else "")
-            found.append(Proposal(field, str(column), confidence, reason))
+            reasons = (reason, _HEADER) if hint else (reason,)
+            found.append(Proposal(field, str(column), confidence, reasons))
     return found
 
 
@@ -204,18 +205,19 @@ def _order_dates(frame: pd.DataFrame, chosen: dict[str, Proposal]) -> dict[str, 
     if not both.any():
         return chosen
     before = float((first[both] <= second[both]).mean())
-    unhinted = "header" not in created.reason and "header" not in close.reason
+    unhinted = _HEADER not in created.reasons and _HEADER not in close.reasons
     if before < 0.5 and unhinted:
         created, close = replace(close, field="created_date"), replace(created, field="close_date")
         before = 1 - before
     if before >= 0.9:  # one column is consistently the earlier: the pair is a start and an end
-        created = replace(created, confidence=max(created.confidence, 0.8), reason=created.reason + _BEFORE)
-        close = replace(close, confidence=max(close.confidence, 0.8), reason=close.reason + _AFTER)
+        created = replace(created, confidence=max(created.confidence, 0.8), reasons=(*created.reasons, _BEFORE))
+        close = replace(close, confidence=max(close.confidence, 0.8), reasons=(*close.reasons, _AFTER))
     return {**chosen, "created_date": created, "close_date": close}
 
 
-_BEFORE = "; they come before the other date column's"
-_AFTER = "; they come after the other date column's"
+_HEADER = N_("its header says so")
+_BEFORE = N_("its dates come before the other date column's")
+_AFTER = N_("its dates come after the other date column's")
 
 
 def propose(

@@ -476,6 +476,8 @@ def load_batch(
 ) -> BatchResult:
     """Record a batch and upsert its records (diff, history, write, rollups); call inside ``engine.begin()``."""
     table = RECORD_TABLES[entity]
+    records, merge = _resolve_reps(conn, workspace_id, entity, records, mapping)
+    notes = (*notes, *(_merge_notes(merge) if merge is not None else ()))
     meta: dict[str, object] = {
         "file_name": file_name,
         "sha256": sha256,
@@ -485,14 +487,6 @@ def load_batch(
         "rows_skipped": rows_skipped,
         "notes": json.dumps(list(notes)),
     }
-    merge = None
-    if entity == "reps":
-        merge = plan_rep_merge(conn, workspace_id, records, _existing(conn, reps, workspace_id, None))
-        records = fill_from_absorbed(records, merge, set(mapping.values()))
-        notes = (*notes, *_merge_notes(merge))
-        meta["notes"] = json.dumps(list(notes))
-    elif "owner" in records.columns:
-        records = records.assign(owner=canonical_owners(conn, workspace_id, records["owner"]))
     batch_id = _start_batch(conn, workspace_id, entity, meta)
     progress(0.1, translate("Comparing with the records already stored…"))
     diff = diff_records(conn, table, workspace_id, records, mapping)
@@ -510,27 +504,33 @@ def load_batch(
         progress(0.8, translate("Updating activity rollups…"))
         update_rollups(conn, workspace_id, [diff.previous], [diff.new, diff.merged])
     _save_rejected(conn, workspace_id, batch_id, rejected)
-    loaded, updated, rejected_count = len(diff.new), len(diff.merged), len(rejected)
+    counts = (len(diff.new), len(diff.merged), diff.unchanged, len(rejected))
+    _finish_batch(conn, workspace_id, batch_id, counts)
+    progress(1.0, translate("Done"))
+    return BatchResult(batch_id, file_name, entity, source_format, rows_read, *counts, rows_skipped, notes)
+
+
+def _resolve_reps(
+    conn: Connection, workspace_id: int, entity: str, records: pd.DataFrame, mapping: dict[str, str]
+) -> tuple[pd.DataFrame, RepMerge | None]:
+    """One person, one rep: a reps file plans its merge with the stored reps; other files name owners canonically."""
+    if entity == "reps":
+        merge = plan_rep_merge(conn, workspace_id, records, _existing(conn, reps, workspace_id, None))
+        return fill_from_absorbed(records, merge, set(mapping.values())), merge
+    if "owner" in records.columns:
+        return records.assign(owner=canonical_owners(conn, workspace_id, records["owner"])), None
+    return records, None
+
+
+def _finish_batch(conn: Connection, workspace_id: int, batch_id: int, counts: tuple[int, int, int, int]) -> None:
+    """Store the batch's row counts (loaded, updated, unchanged, rejected) and bump the workspace's data version."""
+    loaded, updated, unchanged, rejected = counts
     conn.execute(
         update(import_batches)
         .where(import_batches.c.id == batch_id)
-        .values(rows_loaded=loaded, rows_updated=updated, rows_unchanged=diff.unchanged, rows_rejected=rejected_count)
+        .values(rows_loaded=loaded, rows_updated=updated, rows_unchanged=unchanged, rows_rejected=rejected)
     )
     ws.bump_version(conn, workspace_id)
-    progress(1.0, translate("Done"))
-    return BatchResult(
-        batch_id,
-        file_name,
-        entity,
-        source_format,
-        rows_read,
-        loaded,
-        updated,
-        diff.unchanged,
-        rejected_count,
-        rows_skipped,
-        notes,
-    )
 
 
 def _delete_ids(conn: Connection, table: Table, workspace_id: int, ids: pd.Series) -> None:

@@ -1,4 +1,4 @@
-"""The KPI formulas of DESIGN.md "Definitions", in one place: pure functions over figures the SQL queries return.
+"""The KPI formulas of docs/architecture.md "Definitions", in one place: pure functions over what SQL returns.
 
 Every function returns None rather than dividing by zero or inventing a value, so the UI shows "n/a" honestly.
 """
@@ -105,6 +105,15 @@ def growth_lookback(start: date, end: date) -> date:
         if unit is not None:
             earliest = min(earliest, _month_start(unit, months))
     return earliest
+
+
+def growth_units(start: date, end: date) -> dict[str, tuple[date, date] | None]:
+    """For MoM, QoQ and YoY growth: the first day of the compared unit and of the unit before (None: too short)."""
+    units: dict[str, tuple[date, date] | None] = {}
+    for name, months in (("growth_mom", 1), ("growth_qoq", 3), ("growth_yoy", 12)):
+        unit = last_complete_unit(start, end, months)
+        units[name] = None if unit is None else (unit, _month_start(unit, months))
+    return units
 
 
 def period_growth(monthly: Mapping[str, float], start: date, end: date) -> dict[str, float | None]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from salesops.i18n import translate
+from salesops.i18n import N_, translate
 from salesops.store.schema import activities, deals, leads
 
 
@@ -30,33 +30,40 @@ RULES: tuple[Rule, ...] = (
         "deals",
         "close_date",
         True,
-        "{n} won deals have no close date and are left out of revenue; map a close-date column.",
+        N_("{n} won deals have no close date and are left out of revenue; map a close-date column."),
     ),
     Rule(
         "deals",
         "amount",
         True,
-        "{n} won deals have no amount and are left out of revenue and deal size; map an amount column.",
+        N_("{n} won deals have no amount and are left out of revenue and deal size; map an amount column."),
     ),
     Rule(
         "deals",
         "created_date",
         False,
-        "{n} deals have no created date and are left out of cycle length and opportunities created; "
-        "map a created-date column.",
+        N_(
+            "{n} deals have no created date and are left out of cycle length and opportunities created; "
+            "map a created-date column."
+        ),
     ),
-    Rule("deals", "owner", False, "{n} deals have no owner and are left out of per-rep figures; map an owner column."),
+    Rule(
+        "deals",
+        "owner",
+        False,
+        N_("{n} deals have no owner and are left out of per-rep figures; map an owner column."),
+    ),
     Rule(
         "activities",
         "occurred_at",
         False,
-        "{n} activities have no date and are left out of activity KPIs; map a date column.",
+        N_("{n} activities have no date and are left out of activity KPIs; map a date column."),
     ),
     Rule(
         "leads",
         "created_date",
         False,
-        "{n} leads have no created date and are left out of leads per month; map a created-date column.",
+        N_("{n} leads have no created date and are left out of leads per month; map a created-date column."),
     ),
 )
 _TABLES = {"deals": deals, "activities": activities, "leads": leads}

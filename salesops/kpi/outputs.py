@@ -316,7 +316,7 @@ def summary(
     target: float | None = None,
     compare: bool = False,
 ) -> dict[str, Any]:
-    """Every headline KPI of the filtered workspace in one JSON-serialisable dict (see DESIGN.md definitions).
+    """Every headline KPI of the filtered workspace in one JSON-serialisable dict (docs/architecture.md "Definitions").
 
     ``target`` is the revenue target of the period, for pipeline coverage. With ``compare``, key ``previous``
     holds the same KPIs (growth and coverage excepted) for :func:`previous_period`, computed in the same scans;

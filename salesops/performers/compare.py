@@ -20,13 +20,13 @@ import pandas as pd
 from sqlalchemy import Connection, Select, exists, func, select
 
 from salesops.filters import Filters
+from salesops.formatting import money_compact, percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.inputs import activity_totals
 from salesops.kpi.outputs import leaderboard, resolve_period
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import money, percent
 from salesops.store.schema import activities, deals
 from salesops.store.sqlfn import day_of, days_between
 
@@ -193,7 +193,7 @@ def _format(value: float, kind: Kind) -> str:
     if kind in ("share", "rate"):
         return percent(value)
     if kind == "money":
-        return money(value)
+        return money_compact(value)
     return f"{value:.1f}"
 
 

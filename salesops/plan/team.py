@@ -1,8 +1,9 @@
 """The sales-ops team that fits the company's size, from its annual recurring (or trailing-12-month) revenue.
 
-Thresholds (DESIGN.md): under $1M ARR a technical ops rep runs the CRM, reporting and commissions; from $1M to
-under $10M a sales-efficiency manager joins for onboarding and training; from $10M a sales-ops director owns
-strategy, territories and compensation. A threshold belongs to the larger stage ($1M exactly is the middle stage).
+Thresholds (docs/architecture.md, "ARR"): under $1M ARR a technical ops rep runs the CRM, reporting and
+commissions; from $1M to under $10M a sales-efficiency manager joins for onboarding and training; from $10M a
+sales-ops director owns strategy, territories and compensation. A threshold belongs to the larger stage ($1M
+exactly is the middle stage).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Small statistics and number wording shared by the step-1 analyses (ICP, performers, forecast accuracy)."""
+"""Small statistics shared by the step-1 analyses (ICP, performers, forecast accuracy); wording is in formatting."""
 
 from __future__ import annotations
 
@@ -17,20 +17,3 @@ def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float,
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
     return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def money(value: float) -> str:
-    """A compact amount for sentences: $850, $42k, $1.3M."""
-    size = abs(value)
-    if size >= 1_000_000:
-        return f"${value / 1_000_000:.1f}M"
-    if size >= 10_000:
-        return f"${value / 1_000:.0f}k"
-    if size >= 1_000:
-        return f"${value / 1_000:.1f}k"
-    return f"${value:.0f}"
-
-
-def percent(value: float) -> str:
-    """A fraction as a whole percentage with the space the app's wording uses: 0.384 -> "38 %"."""
-    return f"{value * 100:.0f} %"

@@ -22,11 +22,12 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Select, case, func, null, or_, select, union_all
 
 from salesops.filters import Filters
+from salesops.formatting import money_compact, percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi import definitions as d
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
-from salesops.segments.figures import money, percent, wilson_interval
+from salesops.segments.figures import wilson_interval
 from salesops.store.schema import accounts, deals
 from salesops.store.sqlfn import days_between, in_workspace_scan
 
@@ -268,7 +269,7 @@ def statement(row: pd.Series | dict[str, Any], dims: Sequence[str], lang: str = 
         rate=percent(row["win_rate"]),
         low=f"{row['win_rate_low'] * 100:.0f}",
         high=percent(row["win_rate_high"]),
-        size=money(row["avg_deal_size"]),
+        size=money_compact(row["avg_deal_size"]),
         index=row["index_vs_overall"] or 0.0,
         closed=int(row["closed"]),
     )

@@ -1,4 +1,4 @@
-"""Canonical model as SQLAlchemy Core tables (DESIGN.md "Canonical model"); every row belongs to a workspace.
+"""Canonical model as SQLAlchemy Core tables (docs/architecture.md "Canonical model"); every row belongs to a workspace.
 
 Record tables (reps, accounts, leads, deals, activities) are keyed by (workspace_id, id) where ``id`` is the
 CRM's own id, so a re-import upserts. ``batch_id`` is the import batch that last wrote the row and

@@ -12,6 +12,7 @@ Use it on every page:
   + MONEY_HOVER + "}"``).
 - ``ranked_bars(frame, label, value, text=fmt.money_compact, hover=MONEY_HOVER)``: horizontal bars, one labelled
   row per category, height growing with the count; past ``top`` categories, the top ones plus one "others" bar.
+- ``fit_bars(fig, n)``: an existing horizontal bar chart (plotly express) with every one of its ``n`` bars labelled.
 - ``top_n(frame, label, value, n, others)``: that top-N-plus-others frame on its own (pure pandas).
 """
 
@@ -105,6 +106,12 @@ def ranked_bars(
             hovertemplate="%{y}: %{x" + hover + "}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", dtick=1, type="category")
-    fig.update_layout(height=max(260, BAR_ROW_PX * len(shown) + 90), template=TEMPLATE_NAME)
+    fit_bars(fig, len(shown))
     return fig
+
+
+def fit_bars(fig: go.Figure, bars: int) -> None:
+    """Horizontal bars each with its own category label (none skipped), first row on top, the chart as tall as
+    ``bars`` rows need."""
+    fig.update_yaxes(autorange="reversed", dtick=1, type="category")
+    fig.update_layout(height=max(260, BAR_ROW_PX * bars + 90), template=TEMPLATE_NAME)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -12,12 +13,13 @@ from sqlalchemy import Engine
 
 from salesops import demo
 from salesops.export.safe import csv_bytes
-from salesops.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from salesops.i18n import DEFAULT_LANGUAGE, offered_languages, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 
 WORKSPACE_KEY = "app_workspace_id"
 LANGUAGE_KEY = "app_language"
+_SEEDED_KEY = "app_demo_checked"
 
 
 def language() -> str:
@@ -32,10 +34,31 @@ def t(text: str, **values: Any) -> str:
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """One engine per process, migrated, with the Demo workspace seeded on first start."""
-    eng = get_engine()
-    demo.ensure_demo(eng)
-    return eng
+    """One engine per process, migrated (``seed_demo`` fills the Demo workspace on first start)."""
+    return get_engine()
+
+
+@st.cache_resource(show_spinner=False)
+def _seed_lock() -> threading.Lock:
+    """One lock per process, so two first visitors do not import the sample twice."""
+    return threading.Lock()
+
+
+def seed_demo() -> None:
+    """On a new store, import the sample data into the Demo workspace with a progress bar naming each file."""
+    if st.session_state.get(_SEEDED_KEY):
+        return
+    with _seed_lock():
+        if demo.needs_demo(engine()):
+            with st.status(t("Importing the sample data into the Demo workspace…"), expanded=True) as status:
+                bar = st.progress(0.0)
+
+                def show(share: float, name: str) -> None:
+                    bar.progress(share, text=t("Loading {file}…", file=name))
+
+                demo.ensure_demo(engine(), show)
+                status.update(label=t("Sample data imported."), state="complete", expanded=False)
+    st.session_state[_SEEDED_KEY] = True
 
 
 def workspace_id() -> int:
@@ -87,14 +110,16 @@ def workspace_sidebar() -> None:
         with st.popover(t("New workspace")):
             st.text_input(t("Name"), key="app_new_workspace_name")
             st.button(t("Create"), key="app_new_workspace_create", on_click=_create_workspace)
-        langs = list(LANGUAGES)
-        st.selectbox(
-            t("Language"),
-            langs,
-            index=langs.index(st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)),
-            format_func=LANGUAGES.__getitem__,
-            key=LANGUAGE_KEY,
-        )
+        _language_choice()
+
+
+def _language_choice() -> None:
+    """The language picker, listing only languages with a complete catalog (none to pick: no picker)."""
+    offered = offered_languages()
+    if st.session_state.get(LANGUAGE_KEY) not in offered:
+        st.session_state[LANGUAGE_KEY] = DEFAULT_LANGUAGE
+    if len(offered) > 1:
+        st.selectbox(t("Language"), list(offered), format_func=offered.__getitem__, key=LANGUAGE_KEY)
 
 
 def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, file_name: str, key: str) -> None:

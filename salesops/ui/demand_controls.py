@@ -12,6 +12,7 @@ import streamlit as st
 
 from salesops.forecast import Assumptions
 from salesops.ui.common import t
+from salesops.ui.inputs import money_input
 
 _STORE = "demand_saved"
 BREAKDOWNS = ("none", "segment", "product", "region", "team")
@@ -37,7 +38,7 @@ class DemandSettings:
     horizon: int
     level: int
     by: str | None  # a deals column to break the forecast down by, or None
-    target: float  # revenue target over the horizon, 0 when none is set
+    target: float  # revenue target over the horizon (the yearly target scaled to it), 0 when none is set
     assumptions: Assumptions
 
 
@@ -89,9 +90,15 @@ def render(default_target: float) -> DemandSettings:
             help=t("Worst takes the interval's lower bound as the forecast, best its upper bound."),
         )
         seasonality = scene[1].toggle(t("Seasonality"), key="demand_seasonality")
-        target = scene[2].number_input(
-            t("Revenue target over the horizon ($)"), min_value=0.0, step=100_000.0, key="demand_target"
-        )
+        with scene[2]:
+            yearly = money_input(
+                t("Revenue target, 12 months"),
+                "demand_target",
+                help=t(
+                    "Over a horizon of other than 12 months the target scales with it (18 months: 1.5 × this). "
+                    "Type 13.3M, 250k or 13,300,000; $0 means no target."
+                ),
+            )
         scene[3].caption(
             t(
                 "Moving an assumption re-uses the fitted models: forecast × (1 + growth)^(month/12) × (1 + win-rate "
@@ -104,7 +111,7 @@ def render(default_target: float) -> DemandSettings:
         horizon=int(horizon),
         level=int(level),
         by=None if by == "none" else str(by),
-        target=float(target),
+        target=yearly * int(horizon) / 12,
         assumptions=Assumptions(
             growth_pct=float(growth),
             win_rate_change_pct=float(win_rate),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import date
 
@@ -12,8 +11,9 @@ import streamlit as st
 
 from salesops.demand import LeadDemand, leads_needed_frame
 from salesops.demand.leads import LeadHistory, lead_history, project_leads
-from salesops.segments.figures import money, percent
+from salesops.formatting import MISSING, count, money_compact, percent
 from salesops.store.workspaces import describe
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
@@ -69,7 +69,9 @@ def render(outcome: DemandForecast) -> None:
         return
     delivered = replace(demand, qualified_monthly=demand.qualified_monthly * (1 + change / 100))
     cols = st.columns(4)
-    cols[0].metric(t("Revenue from leads, next {h} months", h=s.horizon), money(float(demand.frame["revenue"].sum())))
+    cols[0].metric(
+        t("Revenue from leads, next {h} months", h=s.horizon), money_compact(float(demand.frame["revenue"].sum()))
+    )
     cols[1].metric(t("Qualified leads expected per month"), f"{delivered.qualified_monthly:,.0f}")
     cols[2].metric(t("Qualified lead → won deal"), percent(demand.qualified_conversion))
     agreement = None
@@ -78,13 +80,16 @@ def render(outcome: DemandForecast) -> None:
         needed = float(agreement["qualified_leads_needed"].mean())
         gap = needed - delivered.qualified_monthly
         cols[3].metric(
-            t("Qualified leads marketing must deliver per month for the target"),
-            f"{needed:,.0f}" if math.isfinite(needed) else "—",
+            t("Qualified leads needed per month"),
+            count(needed),
+            help=t("Qualified leads marketing must deliver each month for the revenue target."),
             delta=t("{n} more than expected", n=f"{gap:,.0f}") if gap > 0 else t("run rate is enough"),
             delta_color="inverse" if gap > 0 else "normal",
         )
     else:
-        cols[3].metric(t("Qualified leads needed per month"), "—", help=t("Set a revenue target under Assumptions."))
+        cols[3].metric(
+            t("Qualified leads needed per month"), MISSING, help=t("Set a revenue target under Assumptions.")
+        )
     fig = go.Figure()
     fig.add_bar(x=demand.frame["period"], y=demand.frame["revenue"], name=t("Revenue from leads"))
     if s.metric == "revenue":
@@ -92,7 +97,7 @@ def render(outcome: DemandForecast) -> None:
             x=outcome.adjusted.index, y=outcome.adjusted["mean"], mode="lines+markers", name=t("Statistical forecast")
         )
     fig.update_layout(title=t("Expected revenue from leads per month"), legend={"orientation": "h"}, margin={"t": 50})
-    st.plotly_chart(fig, key="demand_leads_chart", width="stretch")
+    charts.show(fig, "demand_leads_chart")
     st.caption(demand.note + " " + t("Leads cover the whole workspace: the sidebar filters do not apply here."))
     csv_download(demand.frame, t("Download lead demand (CSV)"), "demand_leads.csv", "demand_dl_leads")
     if agreement is not None:

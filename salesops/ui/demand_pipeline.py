@@ -8,7 +8,8 @@ import streamlit as st
 
 from salesops.demand.pipeline import PipelineForecast, pipeline_forecast
 from salesops.filters import Filters
-from salesops.segments.figures import money
+from salesops.formatting import money_compact
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
@@ -50,10 +51,10 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
     first = table.head(QUARTER)
     cols = st.columns(4)
     if revenue:
-        cols[0].metric(t("Statistical, next quarter"), money(float(first["statistical"].sum())))
-        cols[1].metric(t("Commit, next quarter"), money(float(first["commit"].sum())))
-        cols[2].metric(t("Best case, next quarter"), money(float(first["best_case"].sum())))
-        cols[3].metric(t("Weighted pipeline, next quarter"), money(float(first["pipeline_weighted"].sum())))
+        cols[0].metric(t("Statistical, next quarter"), money_compact(float(first["statistical"].sum())))
+        cols[1].metric(t("Commit, next quarter"), money_compact(float(first["commit"].sum())))
+        cols[2].metric(t("Best case, next quarter"), money_compact(float(first["best_case"].sum())))
+        cols[3].metric(t("Weighted pipeline, next quarter"), money_compact(float(first["pipeline_weighted"].sum())))
     else:
         cols[0].metric(t("Statistical, next quarter"), t("{n} wins", n=f"{first['statistical'].sum():,.0f}"))
         cols[1].metric(t("Expected wins from pipeline"), f"{first['expected_wins'].sum():,.0f}")
@@ -74,7 +75,7 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
         legend={"orientation": "h"},
         margin={"t": 50},
     )
-    st.plotly_chart(fig, key="demand_pipeline_chart", width="stretch")
+    charts.show(fig, "demand_pipeline_chart")
     st.caption(
         t(
             "The pipeline only holds deals already open, so it fades after a few months; the statistical forecast "
@@ -83,7 +84,9 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
         )
     )
     if revenue and pipe.beyond_horizon > 0:
-        st.caption(t("{amount} of weighted pipeline is expected after the horizon.", amount=money(pipe.beyond_horizon)))
+        st.caption(
+            t("{amount} of weighted pipeline is expected after the horizon.", amount=money_compact(pipe.beyond_horizon))
+        )
     csv_download(table, t("Download pipeline vs statistical (CSV)"), "demand_pipeline.csv", "demand_dl_pipe")
     stages = pipe.stage_table.rename(
         columns={

@@ -15,7 +15,8 @@ from salesops.demand.service import (
     ENTRY,
 )
 from salesops.forecast import apply_assumptions
-from salesops.segments.figures import percent
+from salesops.formatting import percent
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_view import DemandForecast, fitted
 
@@ -91,7 +92,7 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
     fig.update_layout(
         barmode="stack", title=t("Service hours per month by tier"), legend={"orientation": "h"}, margin={"t": 50}
     )
-    st.plotly_chart(fig, key="demand_service_chart", width="stretch")
+    charts.show(fig, "demand_service_chart")
     st.caption(
         t(
             "Each forecast won deal is one new customer, enterprise when its amount is at least the threshold "

@@ -13,11 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from salesops import formatting as fmt
 from salesops.asof import resolve_as_of
 from salesops.demand.calendar import complete_history
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
-from salesops.segments.figures import money
+from salesops.formatting import money_compact
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_controls import DemandSettings
 
@@ -78,7 +80,7 @@ def split_by_shares(total: pd.DataFrame, groups: dict[str, pd.DataFrame]) -> pd.
 
 
 def _amount(value: float, metric: str) -> str:
-    return money(value) if metric == "revenue" else t("{n} deals", n=f"{value:,.0f}")
+    return money_compact(value) if metric == "revenue" else t("{n} deals", n=f"{value:,.0f}")
 
 
 def compute(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
@@ -117,7 +119,7 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
     if outcome.history_note:
         st.info(outcome.history_note)
     _totals(outcome)
-    st.plotly_chart(_forecast_figure(outcome), key="demand_forecast_chart", width="stretch")
+    charts.show(_forecast_figure(outcome), "demand_forecast_chart")
     csv_download(
         lambda: forecast_table(outcome), t("Download forecast data (CSV)"), "demand_forecast.csv", "demand_dl_fc"
     )
@@ -137,7 +139,8 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
             return outcome
         left, right = st.columns(2)
         with left:
-            st.plotly_chart(_backtest_figure(outcome), key="demand_backtest_chart", width="stretch")
+            st.markdown(t("**Backtest:** {model} forecasting months it had not seen", model=result.model))
+            charts.show(_backtest_figure(outcome), "demand_backtest_chart")
             csv_download(result.backtest_path, t("Download backtest (CSV)"), "demand_backtest.csv", "demand_dl_bt")
         with right:
             st.dataframe(_candidates(outcome), hide_index=True, width="stretch")
@@ -173,13 +176,20 @@ def _totals(outcome: DemandForecast) -> None:
     if s.metric == "revenue" and s.target > 0:
         gap = total - s.target
         cols[4].metric(
-            t("vs revenue target {target}", target=money(s.target)),
-            f"{total / s.target * 100:.0f} %",
-            delta=t("{gap} {word}", gap=money(abs(gap)), word=t("above") if gap >= 0 else t("short")),
+            t("Target, {h} months", h=s.horizon),
+            fmt.percent(total / s.target),
+            delta=t("{gap} {word}", gap=fmt.money_compact(abs(gap)), word=t("above") if gap >= 0 else t("short")),
             delta_color="normal" if gap >= 0 else "inverse",
+            help=t(
+                "Forecast total against the target for the same {h} months: {target} (the 12-month target "
+                "{yearly} scaled to the horizon).",
+                h=s.horizon,
+                target=fmt.money(s.target),
+                yearly=fmt.money(s.target * 12 / s.horizon),
+            ),
         )
     else:
-        cols[4].metric(t("vs revenue target"), "—", help=t("Set a revenue target and forecast revenue to compare."))
+        cols[4].metric(t("Target"), fmt.MISSING, help=t("Set a revenue target and forecast revenue to compare."))
 
 
 def forecast_table(outcome: DemandForecast) -> pd.DataFrame:
@@ -202,13 +212,28 @@ def _forecast_figure(outcome: DemandForecast) -> go.Figure:
         mode="lines",
         line={"width": 0},
         fill="tonexty",
+        fillcolor=charts.COLORS["interval"],
         name=t("{level} % interval", level=outcome.settings.level),
     )
-    fig.add_scatter(x=hist.index, y=hist.to_numpy(), mode="lines+markers", name=t("Actual"))
-    fig.add_scatter(x=stat.index, y=stat["mean"], mode="lines", line={"dash": "dot"}, name=t("Statistical"))
-    fig.add_scatter(x=fc.index, y=fc["mean"], mode="lines+markers", name=t("Forecast"))
-    title = t("Won revenue per month") if outcome.settings.metric == "revenue" else t("Won deals per month")
-    fig.update_layout(title=title, hovermode="x unified", legend={"orientation": "h"}, margin={"t": 50})
+    fig.add_scatter(
+        x=hist.index, y=hist.to_numpy(), mode="lines+markers", name=t("Actual"), line_color=charts.COLORS["actual"]
+    )
+    fig.add_scatter(
+        x=stat.index,
+        y=stat["mean"],
+        mode="lines",
+        line={"dash": "dot", "color": charts.COLORS["others"]},
+        name=t("Statistical"),
+    )
+    fig.add_scatter(
+        x=fc.index, y=fc["mean"], mode="lines+markers", name=t("Forecast"), line_color=charts.COLORS["forecast"]
+    )
+    revenue = outcome.settings.metric == "revenue"
+    fig.update_layout(title=t("Won revenue per month") if revenue else t("Won deals per month"), hovermode="x unified")
+    fig.update_traces(hovertemplate="%{y" + (charts.MONEY_HOVER if revenue else charts.COUNT_HOVER) + "}")
+    if revenue:
+        charts.money_axis(fig, "y")
+    charts.month_axis(fig, "x")
     return fig
 
 
@@ -217,7 +242,9 @@ def _backtest_figure(outcome: DemandForecast) -> go.Figure:
     start = path["period"].min() - pd.DateOffset(months=12)
     hist = outcome.history[outcome.history.index >= start]
     fig = go.Figure()
-    fig.add_scatter(x=hist.index, y=hist.to_numpy(), mode="lines+markers", name=t("Actual"))
+    fig.add_scatter(
+        x=hist.index, y=hist.to_numpy(), mode="lines+markers", name=t("Actual"), line_color=charts.COLORS["actual"]
+    )
     for origin, rows in path.groupby("origin"):
         fig.add_scatter(
             x=rows["period"],
@@ -226,11 +253,9 @@ def _backtest_figure(outcome: DemandForecast) -> go.Figure:
             line={"dash": "dash"},
             name=t("From {month}", month=pd.Timestamp(origin).strftime("%b %Y")),
         )
-    fig.update_layout(
-        title=t("Backtest: {model} forecasting months it had not seen", model=outcome.fit.total.model),
-        legend={"orientation": "h"},
-        margin={"t": 50},
-    )
+    if outcome.settings.metric == "revenue":
+        charts.money_axis(fig, "y")
+    charts.month_axis(fig, "x")
     return fig
 
 
@@ -282,13 +307,11 @@ def render_breakdown(outcome: DemandForecast) -> None:
     for group, rows in long.groupby("group", sort=True):
         fig.add_bar(x=rows["period"], y=rows["value"], name=str(group))
     fig.add_vline(x=split.index[0] - pd.DateOffset(days=15), line_dash="dot")
-    fig.update_layout(
-        barmode="stack",
-        title=t("By {by}: last 24 months, then the forecast", by=t(s.by)),
-        legend={"orientation": "h"},
-        margin={"t": 50},
-    )
-    st.plotly_chart(fig, key="demand_breakdown_chart", width="stretch")
+    fig.update_layout(barmode="stack", title=t("By {by}: last 24 months, then the forecast", by=t(s.by)))
+    if s.metric == "revenue":
+        charts.money_axis(fig, "y")
+    charts.month_axis(fig, "x")
+    charts.show(fig, "demand_breakdown_chart")
     st.caption(
         outcome.fit.reconciliation
         + " "
@@ -298,5 +321,14 @@ def render_breakdown(outcome: DemandForecast) -> None:
     totals["share"] = (totals["forecast"] / totals["forecast"].sum() * 100).round(0)
     totals.loc[t("Total")] = [float(outcome.adjusted["mean"].sum()), 100.0]
     shown = totals.rename_axis(t(s.by.capitalize())).reset_index()
-    st.dataframe(shown, hide_index=True, width="stretch")
+    amount = "$%,.0f" if s.metric == "revenue" else "%,.0f"
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "forecast": st.column_config.NumberColumn(t("Forecast"), format=amount),
+            "share": st.column_config.NumberColumn(t("Share"), format="%.0f %%"),
+        },
+    )
     csv_download(long, t("Download breakdown (CSV)"), "demand_breakdown.csv", "demand_dl_by")

@@ -9,7 +9,9 @@ import streamlit as st
 
 from salesops.filters import Filters
 from salesops.segments.icp import DIMENSIONS, LOW_CONFIDENCE_BELOW, Dimension, ICPResult, icp, ideal_profile, rep_focus
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
+from salesops.ui.tables import show_table
 
 DIMENSION_LABELS: dict[str, str] = {
     "industry": "Industry",
@@ -72,12 +74,14 @@ def focus_heatmap(focus: pd.DataFrame) -> go.Figure:
     fig = px.imshow(
         grid,
         color_continuous_scale="RdBu",
-        color_continuous_midpoint=1.0,
+        range_color=[0.0, 2.0],  # a ratio around 1: "half as much" and "twice as much" sit at the same distance
         aspect="auto",
         text_auto=".1f",
         labels={"color": t("Focus index")},
     )
     fig.update_layout(xaxis_title="", yaxis_title="", height=max(300, 22 * len(grid) + 120))
+    fig.update_coloraxes(colorbar={"tickvals": [0, 0.5, 1, 1.5, 2], "ticktext": ["0×", "0.5×", "1×", "1.5×", "2×+"]})
+    fig.update_yaxes(dtick=1)
     return fig
 
 
@@ -96,7 +100,7 @@ def render(filters: Filters | None = None) -> None:
         st.info(profile.note)
     with st.expander(t("Every ranked segment")):
         ranked = profile.segments[profile.segments["rank"].notna()]
-        st.dataframe(ranked, hide_index=True, key="icp_ranked_table")
+        show_table(ranked, key="icp_ranked_table")
         csv_download(ranked, t("Download the ranked segments (CSV)"), "icp_ranked_segments.csv", "icp_ranked_download")
     dimension = st.selectbox(
         t("Segment by"), DIMENSIONS, format_func=lambda d: t(DIMENSION_LABELS[d]), key="icp_dimension"
@@ -105,7 +109,7 @@ def render(filters: Filters | None = None) -> None:
     if segments.empty:
         st.info(t("No closed deals to segment by this dimension in the selection."))
         return
-    st.plotly_chart(win_rate_chart(segments), key="icp_win_rate_chart", width="stretch")
+    charts.show(win_rate_chart(segments), "icp_win_rate_chart")
     if (segments["confidence"] == "low").any():
         st.caption(
             t("Grey bars: fewer than {n} closed deals, too few to read (low confidence).", n=LOW_CONFIDENCE_BELOW)
@@ -148,5 +152,5 @@ def render(filters: Filters | None = None) -> None:
         st.info(t("No won deals with an owner in the selection."))
         return
     st.caption(t("Focus index: a rep's share of won revenue in a segment / the team's share. Above 1 = leans in."))
-    st.plotly_chart(focus_heatmap(focus), key="icp_focus_chart", width="stretch")
+    charts.show(focus_heatmap(focus), "icp_focus_chart")
     csv_download(focus, t("Download rep focus (CSV)"), f"rep_focus_{dimension}.csv", "icp_focus_download")

@@ -6,22 +6,27 @@ so typing a target re-renders from cache. Each chart offers its data as a CSV do
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from salesops import formatting as fmt
 from salesops import kpi
 from salesops.filters import Filters
+from salesops.formatting import money_compact, percent
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
 from salesops.kpi.inputs import deal_filter_note
 from salesops.kpi.leads import LeadKpis, lead_kpis
 from salesops.kpi.missing import costs_in_store
-from salesops.segments.figures import money, percent
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
+from salesops.ui.inputs import money_input
+from salesops.ui.tables import show_table
 
 TOP_REPS = 25  # bars shown in per-rep charts; the CSV holds every rep
 FREQ_LABELS = {"D": "Daily", "W": "Weekly", "M": "Monthly"}
@@ -113,7 +118,7 @@ def _count(value: float | None) -> str:
 
 
 def _money(value: float | None) -> str:
-    return "n/a" if value is None else money(value)
+    return "n/a" if value is None else money_compact(value)
 
 
 def _percent(value: float | None) -> str:
@@ -191,7 +196,7 @@ def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
     velocity = now["velocity"]
     row[3].metric(
         t("Velocity"),
-        "n/a" if velocity is None else t("{amount}/day", amount=money(velocity)),
+        "n/a" if velocity is None else t("{amount}/day", amount=money_compact(velocity)),
         _relative(velocity, was("velocity")),
         help=t("Open deals × win rate × average deal size / median cycle days."),
         border=True,
@@ -211,18 +216,33 @@ def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
     )
 
 
+def _unit_name(first: date, name: str) -> str:
+    """A compared unit in words: "Sep 2026", "Q3 2026" or "2025"."""
+    if name == "growth_mom":
+        return fmt.month_label(first, language())
+    return f"Q{(first.month - 1) // 3 + 1} {first.year}" if name == "growth_qoq" else str(first.year)
+
+
 def _growth_tiles(now: dict) -> None:
+    """Growth of won revenue, each tile naming the units it compares ("Sep 2026 vs Aug 2026")."""
     row = st.columns(3)
     helps = {
         "growth_mom": t("Won revenue of the last complete month in the period vs the month before."),
         "growth_qoq": t("Won revenue of the last complete quarter in the period vs the quarter before."),
-        "growth_yoy": t("Won revenue of the last complete year in the period vs the year before."),
+        "growth_yoy": t("Won revenue of the last complete calendar year in the period vs the year before."),
     }
     labels = {"growth_mom": t("Growth MoM"), "growth_qoq": t("Growth QoQ"), "growth_yoy": t("Growth YoY")}
+    units: dict[str, tuple[date, date] | None] = dict.fromkeys(labels)
+    if now["period_start"] and now["period_end"]:
+        units = d.growth_units(date.fromisoformat(now["period_start"]), date.fromisoformat(now["period_end"]))
     for column, name in zip(row, labels, strict=True):
-        value = now[name]
-        shown = t("n/a (period too short)") if value is None else f"{value * 100:+.0f} %"
-        column.metric(labels[name], shown, help=helps[name], border=True)
+        unit = units[name]
+        label = labels[name]
+        if unit is not None:
+            label = t("{growth}: {now} vs {before}", growth=label, now=_unit_name(unit[0], name),
+                      before=_unit_name(unit[1], name))  # fmt: skip
+        help_text = helps[name] if unit is not None else t("The period holds no complete unit to compare.")
+        column.metric(label, fmt.growth(now[name], language()), help=help_text, border=True)
 
 
 def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
@@ -239,7 +259,7 @@ def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
     title = t(
         "Bookings per {unit}: {total} won in {n} deals",
         unit=t(PERIOD_WORDS[freq]),
-        total=money(total),
+        total=money_compact(total),
         n=f"{won:,}",
     )
     fig = px.bar(
@@ -249,9 +269,15 @@ def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
         hover_data={"deals_won": True},
         labels={"period": t("Close date"), "won_revenue": t("Won revenue"), "deals_won": t("Deals won")},
         title=title,
+        color_discrete_sequence=[charts.COLORS["actual"]],
     )
-    st.plotly_chart(fig, key="kpi_bookings_chart", width="stretch")
-    st.caption(title)
+    fig.update_traces(
+        hovertemplate=t("%{x}: %{y:$,.0f} won in %{customdata[0]:,} deals") + "<extra></extra>",
+    )
+    charts.money_axis(fig, "y")
+    if freq == "M":
+        charts.month_axis(fig, "x", months=len(frame))
+    charts.show(fig, "kpi_bookings_chart")
     csv_download(frame, t("Download bookings (CSV)"), f"bookings_{freq}.csv", "kpi_bookings_csv")
 
 
@@ -278,12 +304,12 @@ def _funnel_chart(ws: int, version: int, filters: Filters) -> None:
         },
         title=title,
     )
-    st.plotly_chart(fig, key="kpi_funnel_chart", width="stretch")
+    charts.show(fig, "kpi_funnel_chart")
     steps = [
         t("{a} → {b}: {rate}", a=a, b=b, rate=_percent(rate))
         for a, b, rate in zip(frame["stage"], frame["stage"].iloc[1:], frame["conversion_to_next"], strict=False)
     ]
-    st.caption(title + " · " + " · ".join(steps))
+    st.caption(" · ".join(steps))
     csv_download(frame, t("Download funnel (CSV)"), "funnel.csv", "kpi_funnel_csv")
 
 
@@ -293,7 +319,9 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
         st.info(t("No deals closed in the period for these filters, so there is no leaderboard yet."))
         return
     reps = t("1 rep") if len(frame) == 1 else t("{n} reps", n=f"{len(frame):,}")
-    title = t("Won revenue by rep: {reps}, {total} in total", reps=reps, total=money(frame["won_revenue"].sum()))
+    title = t(
+        "Won revenue by rep: {reps}, {total} in total", reps=reps, total=money_compact(frame["won_revenue"].sum())
+    )
     top = frame.head(TOP_REPS).assign(
         win=[_percent(v) for v in frame["win_rate"].head(TOP_REPS)],
         attainment=[_percent(None if pd.isna(v) else v) for v in frame["quota_attainment"].head(TOP_REPS)],
@@ -314,10 +342,11 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
         },
         title=title,
     )
-    fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, key="kpi_leaderboard_chart", width="stretch")
-    caption = title if len(frame) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
-    st.caption(caption)
+    charts.money_axis(fig, "x")
+    charts.fit_bars(fig, len(top))
+    charts.show(fig, "kpi_leaderboard_chart")
+    if len(frame) > TOP_REPS:
+        st.caption(t("The top {k} of {n} reps; the download holds every rep.", k=TOP_REPS, n=len(frame)))
     csv_download(frame, t("Download leaderboard (CSV)"), "leaderboard.csv", "kpi_leaderboard_csv")
 
 
@@ -334,7 +363,7 @@ def _breakdown(ws: int, version: int, filters: Filters) -> None:
     if by is None:
         return
     frame = cached_breakdown(ws, version, filters, by)
-    st.dataframe(frame, hide_index=True, key="kpi_breakdown_table")
+    show_table(frame, key="kpi_breakdown_table")
     csv_download(frame, t("Download KPIs by group (CSV)"), f"kpis_by_{by}.csv", "kpi_breakdown_csv")
 
 
@@ -390,8 +419,9 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
         title=title,
     )
     fig.update_layout(barmode="stack")
-    st.plotly_chart(fig, key="kpi_mix_chart", width="stretch")
-    st.caption(title)
+    if freq == "M":
+        charts.month_axis(fig, "x", months=len(mix))
+    charts.show(fig, "kpi_mix_chart")
     csv_download(mix, t("Download activity mix (CSV)"), f"activity_mix_{freq}.csv", "kpi_mix_csv")
 
     by_rep = cached_activity_by_rep(ws, version, filters)
@@ -409,10 +439,10 @@ def _activity_charts(ws: int, version: int, filters: Filters) -> None:
         title=title,
     )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, key="kpi_by_rep_chart", width="stretch")
-    caption = title if len(by_rep) <= TOP_REPS else t("{title} (top {k} shown)", title=title, k=TOP_REPS)
-    st.caption(caption)
+    charts.fit_bars(fig, min(len(by_rep), TOP_REPS))
+    charts.show(fig, "kpi_by_rep_chart")
+    if len(by_rep) > TOP_REPS:
+        st.caption(t("The top {k} of {n} reps; the download holds every rep.", k=TOP_REPS, n=len(by_rep)))
     csv_download(by_rep, t("Download activities per rep (CSV)"), "activities_by_rep.csv", "kpi_by_rep_csv")
 
 
@@ -422,27 +452,21 @@ def _comparable(now: dict) -> dict | None:
     return before if before is not None and before["deals_won"] + before["deals_lost"] > 0 else None
 
 
-def _period_caption(now: dict, before: dict | None) -> None:
+def _period_caption(now: dict, before: dict | None, filters: Filters) -> None:
+    """The dates every tile and chart below cover, why they may stop before the sidebar's end, what they compare to."""
     if now["period_start"] is None:
         return
+    start, end = date.fromisoformat(now["period_start"]), date.fromisoformat(now["period_end"])
+    text = t("Close dates {start} to {end}.", start=fmt.day(start), end=fmt.day(end))
+    if filters.end is not None and filters.end > end:
+        text += " " + t("The data end on {end}; the sidebar runs to {sidebar}.", end=fmt.day(end),
+                        sidebar=fmt.day(filters.end))  # fmt: skip
     if before is None:
-        st.caption(
-            t(
-                "Period {start} to {end} (close date). No closed deals in the period before to compare with.",
-                start=now["period_start"],
-                end=now["period_end"],
-            )
-        )
-        return
-    st.caption(
-        t(
-            "Period {start} to {end} (close date); changes compare with {p_start} to {p_end}.",
-            start=now["period_start"],
-            end=now["period_end"],
-            p_start=before["period_start"],
-            p_end=before["period_end"],
-        )
-    )
+        text += " " + t("No closed deals in the period before to compare with.")
+    else:
+        p_start, p_end = date.fromisoformat(before["period_start"]), date.fromisoformat(before["period_end"])
+        text += " " + t("Changes compare with {start} to {end}.", start=fmt.day(p_start), end=fmt.day(p_end))
+    st.caption(text)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -530,15 +554,11 @@ def render(filters: Filters) -> None:
             )
         )
     else:
-        _period_caption(now, before)
-        target = st.number_input(
+        _period_caption(now, before, filters)
+        target = money_input(
             t("Revenue target for the period"),
-            min_value=0.0,
-            value=0.0,
-            step=10_000.0,
-            format="%.0f",
-            key="kpi_target",
-            help=t("Used for pipeline coverage; 0 means no target."),
+            "kpi_target",
+            help=t("Used for pipeline coverage; $0 means no target. Type 2.5M, 250k or 2,500,000."),
         )
         _output_tiles(now, before, target or None)
         _growth_tiles(now)

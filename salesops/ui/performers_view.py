@@ -11,11 +11,13 @@ import streamlit as st
 
 from salesops.accuracy.forecast import AccuracyResult, forecast_vs_actual
 from salesops.filters import Filters
+from salesops.formatting import column_label, money_compact, percent
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
 from salesops.plan.actuals import PlanComparison, latest_plan_vs_actual
-from salesops.segments.figures import money, percent
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
+from salesops.ui.tables import show_table
 
 FINDINGS_SHOWN = 6
 # Attainment first: ranking by raw revenue mostly sorts reps by the segment they sell to.
@@ -44,7 +46,7 @@ def _formatted(value: object, kind: str) -> str:
     if kind in ("share", "rate"):
         return percent(number)
     if kind == "money":
-        return money(number)
+        return money_compact(number)
     return f"{number:,.0f}" if abs(number) >= 100 else f"{number:.1f}"
 
 
@@ -115,7 +117,7 @@ def render(filters: Filters | None = None) -> None:
     else:
         st.info(t("The top and bottom groups differ by less than 20 % on every measure."))
     st.caption(result.note)
-    st.plotly_chart(metrics_chart(result.metrics), key="perf_metrics_chart", width="stretch")
+    charts.show(metrics_chart(result.metrics), "perf_metrics_chart")
     csv_download(result.metrics, t("Download the metrics (CSV)"), "top_vs_bottom_metrics.csv", "perf_metrics_download")
     mix = activity_mix(result.metrics)
     if mix.empty:
@@ -126,7 +128,7 @@ def render(filters: Filters | None = None) -> None:
         fig = px.bar(mix, x="group", y="share", color="activity_type", text_auto=".0%")
         fig.update_layout(barmode="stack", yaxis_tickformat=".0%", xaxis_title="", yaxis_title=t("Share of activities"))
         fig.update_layout(legend_title_text=t("Activity"))
-        st.plotly_chart(fig, key="perf_mix_chart", width="stretch")
+        charts.show(fig, "perf_mix_chart")
         csv_download(mix, t("Download the activity mix (CSV)"), "activity_mix.csv", "perf_mix_download")
     with st.expander(t("Reps and their group")):
         st.dataframe(
@@ -146,14 +148,22 @@ def render(filters: Filters | None = None) -> None:
 def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
     """Won revenue as bars with the forecast and commit lines over it, per close month."""
     fig = go.Figure()
-    fig.add_bar(x=monthly["month"], y=monthly["actual"], name=t("Actual (won)"), marker_color="#94A3B8")
+    colors = charts.COLORS
+    fig.add_bar(x=monthly["month"], y=monthly["actual"], name=t("Actual (won)"), marker_color=colors["actual"])
     fig.add_scatter(
-        x=monthly["month"], y=monthly["forecast"], name=t("Forecast"), mode="lines+markers", line_color="#2563EB"
+        x=monthly["month"],
+        y=monthly["forecast"],
+        name=t("Forecast"),
+        mode="lines+markers",
+        line_color=colors["forecast"],
     )
     fig.add_scatter(
-        x=monthly["month"], y=monthly["commit"], name=t("Commit"), mode="lines+markers", line_color="#F97316"
+        x=monthly["month"], y=monthly["commit"], name=t("Commit"), mode="lines+markers", line_color=colors["target"]
     )
-    fig.update_layout(xaxis_title=t("Close month"), yaxis_title=t("Amount"), legend_title_text="", margin={"t": 30})
+    fig.update_layout(xaxis_title=t("Close month"), yaxis_title=t("Amount"))
+    fig.update_traces(hovertemplate="%{x|%b %Y}: %{y" + charts.MONEY_HOVER + "}")
+    charts.money_axis(fig, "y")
+    charts.month_axis(fig, "x", months=len(monthly))
     return fig
 
 
@@ -180,17 +190,25 @@ def _saved_plan_section(as_of: date | None) -> None:
     months = found.months
     fig = go.Figure(
         [
-            go.Bar(x=months["period"], y=months["actual"], name=t("Actual")),
-            go.Scatter(x=months["period"], y=months["plan"], name=t("Plan"), mode="lines+markers"),
+            go.Bar(x=months["period"], y=months["actual"], name=t("Actual"), marker_color=charts.COLORS["actual"]),
+            go.Scatter(
+                x=months["period"],
+                y=months["plan"],
+                name=t("Plan"),
+                mode="lines+markers",
+                line_color=charts.COLORS["plan"],
+            ),
         ]
     )
-    fig.update_layout(margin={"t": 30}, legend={"orientation": "h"}, yaxis_title=t(found.metric.capitalize()))
-    st.plotly_chart(fig, key="plan_vs_actual_chart", width="stretch")
-    st.dataframe(
+    fig.update_layout(yaxis_title=t(found.metric.capitalize()))
+    if found.metric == "revenue":
+        charts.money_axis(fig, "y")
+    charts.show(fig, "plan_vs_actual_chart")
+    counts = {c: st.column_config.NumberColumn(column_label(c, language()), format="%,.0f") for c in months.columns}
+    show_table(
         months,
-        hide_index=True,
-        column_config={"variance_pct": st.column_config.NumberColumn(t("Variance"), format="percent")},
         key="plan_vs_actual_table",
+        column_config={} if found.metric == "revenue" else {c: counts[c] for c in ("plan", "actual", "variance")},
     )
     csv_download(months, t("Download plan vs actual (CSV)"), "plan_vs_actual.csv", "plan_vs_actual_download")
 
@@ -210,14 +228,14 @@ def _accuracy(filters: Filters) -> None:
     monthly = result.monthly
     forecast, actual = float(monthly["forecast"].sum()), float(monthly["actual"].sum())
     cols = st.columns(3)
-    cols[0].metric(t("Forecast"), money(forecast))
-    cols[1].metric(t("Actual (won)"), money(actual))
+    cols[0].metric(t("Forecast"), money_compact(forecast))
+    cols[1].metric(t("Actual (won)"), money_compact(actual))
     cols[2].metric(
         t("Forecast error"),
         f"{(forecast - actual) / actual * 100:+.0f} %" if actual else "—",
         help=t("(forecast − actual) / actual"),
     )
-    st.plotly_chart(accuracy_chart(monthly), key="accuracy_chart", width="stretch")
+    charts.show(accuracy_chart(monthly), "accuracy_chart")
     csv_download(monthly, t("Download the months (CSV)"), "forecast_vs_actual.csv", "accuracy_monthly_download")
     st.caption(result.note)
     for flag in result.flags:

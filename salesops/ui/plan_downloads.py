@@ -7,7 +7,7 @@ import streamlit as st
 from salesops.export.plan import MIME, export_plan
 from salesops.export.scenario import read_scenario, restore_scenario
 from salesops.plan.report import PlanReport
-from salesops.ui.common import engine, language, t, workspace_id
+from salesops.ui.common import engine, language, plain, t, workspace_id
 from salesops.ui.plan_review import seed_step2
 from salesops.ui.plan_versions import flash, select_version
 
@@ -57,5 +57,5 @@ def render_restore() -> None:
             restore_scenario(conn, workspace_id(), data)
         seed_step2(payload["assumptions"])
         select_version(None)
-        flash(t("Scenario “{name}” restored as a new draft.", name=payload.get("plan_name") or ""))
+        flash(t("Scenario “{name}” restored as a new draft.", name=plain(payload.get("plan_name") or "")))
         st.rerun()

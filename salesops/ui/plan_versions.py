@@ -39,7 +39,7 @@ def _save(plan: Plan) -> None:
     if st.button(t("Save as a named version"), key="plan_save_version", type="primary"):
         with engine().begin() as conn:
             save_version(conn, workspace_id(), plan.id, name)
-        flash(t("Version {v} saved as “{name}” and frozen.", v=plan.version, name=name.strip()))
+        flash(t("Version {v} saved as “{name}” and frozen.", v=plan.version, name=plain(name.strip())))
         st.rerun()
 
 
@@ -52,7 +52,7 @@ def _sign(plan: Plan) -> None:
     if st.button(t("Sign off this version"), key="plan_sign", disabled=not who.strip() or not role.strip()):
         with engine().begin() as conn:
             sign(conn, workspace_id(), plan.id, name=who, role=role, comment=comment)
-        flash(t("Version {v} signed off by {who}.", v=plan.version, who=who.strip()))
+        flash(t("Version {v} signed off by {who}.", v=plan.version, who=plain(who.strip())))
         st.rerun()
 
 

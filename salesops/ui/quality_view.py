@@ -12,6 +12,7 @@ import streamlit as st
 
 from salesops.filters import Filters
 from salesops.kpi.quality import QualityReport, quality_report
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -74,7 +75,7 @@ def render(filters: Filters | None = None) -> None:
         help=t("100 minus, per finding, its severity weight times the share of rows it affects."),
     )
     with right:
-        st.plotly_chart(gauge(report.score), key="quality_gauge", width="stretch")
+        charts.show(gauge(report.score), "quality_gauge")
     findings = findings_frame(report)
     st.subheader(t("What to fix"))
     if findings.empty:
@@ -120,7 +121,7 @@ def render(filters: Filters | None = None) -> None:
             height=max(260, 24 * len(gaps) + 80),
         )
         st.caption(t("Columns with gaps (the others are complete)."))
-        st.plotly_chart(fig, key="quality_completeness_chart", width="stretch")
+        charts.show(fig, "quality_completeness_chart")
     with st.expander(t("Completeness of every column")):
         st.dataframe(
             columns,

@@ -16,8 +16,10 @@ import streamlit as st
 from salesops.filters import Filters
 from salesops.scoring.model import ScoringModel, adjusted_weights, score
 from salesops.scoring.store import feature_frame, load_deals, load_leads, score_workspace, write_scores
+from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, plain, t, workspace_id
 from salesops.ui.home import freshness
+from salesops.ui.tables import show_table
 
 Entity = Literal["leads", "deals"]
 ENTITIES: tuple[Entity, ...] = ("leads", "deals")
@@ -176,7 +178,7 @@ def _results(ws: int, entity: Entity, version_before: int) -> None:
     )
     fig = px.histogram(download, x="score", nbins=20, range_x=[0, 100])
     fig.update_layout(xaxis_title=t("Score"), yaxis_title=t("Records"), margin={"t": 30}, bargap=0.05)
-    st.plotly_chart(fig, key="score_histogram", width="stretch")
+    charts.show(fig, "score_histogram")
     csv_download(
         download.sort_values("score", ascending=False),
         t("Download the scores (CSV)"),
@@ -192,10 +194,10 @@ def _results(ws: int, entity: Entity, version_before: int) -> None:
     if model.calibration.empty:
         st.caption(t("No calibration: the history has a single outcome."))
     else:
-        st.plotly_chart(calibration_chart(model.calibration), key="score_calibration_chart", width="stretch")
+        charts.show(calibration_chart(model.calibration), "score_calibration_chart")
         st.caption(t("Points on the diagonal mean a score of 30 converts about 30 % of the time."))
     with st.expander(t("Weights (coefficients)")):
         table = adjusted_weights(model, {"fit": weights[0], "engagement": weights[1]})
         table = table.sort_values("coefficient", key=lambda c: c.abs(), ascending=False)
-        st.dataframe(table, hide_index=True, key="score_coefficients_table")
+        show_table(table, key="score_coefficients_table")
         csv_download(table, t("Download the weights (CSV)"), f"{entity}_score_weights.csv", "score_weights_download")

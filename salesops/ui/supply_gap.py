@@ -49,7 +49,10 @@ def tiles(result: SupplyResult) -> None:
     )
     short = result.gap.groupby("period")["shortfall"].max() > 0
     cols[2].metric(t("Months every resource holds"), f"{int((~short).sum())} / {len(short)}")
-    cols[3].metric(t("Binding constraint"), t(result.binding.label) if result.binding else t("None"))
+    # A phrase ("Sales capacity (bookings)"), not a figure: in a tile's big type it would be cut off, so it wraps.
+    with cols[3].container(border=True):
+        st.caption(t("Binding constraint"))
+        st.markdown(f"**{t(result.binding.label) if result.binding else t('None')}**")
     st.markdown(binding_text(result.binding))
 
 

@@ -34,7 +34,7 @@ def column_config(frame: pd.DataFrame) -> dict[str, Any]:
     return {str(name): _column(str(name), fmt.column_label(str(name), lang)) for name in frame.columns}
 
 
-def show_table(frame: pd.DataFrame, key: str, **overrides: Any) -> None:
+def show_table(frame: pd.DataFrame, key: str | None = None, **overrides: Any) -> None:
     """``frame`` as a full-width table without its index, headers in words; ``overrides`` go to st.dataframe."""
     config = column_config(frame) | overrides.pop("column_config", {})
     st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=config, **overrides)

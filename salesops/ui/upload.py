@@ -7,6 +7,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from salesops.export.safe import csv_bytes
+from salesops.formatting import percent
 from salesops.ingest import batches as batch_history
 from salesops.ingest.builtin_presets import builtin_names, builtin_preset
 from salesops.ingest.fields import ENTITIES, FIELDS
@@ -17,9 +18,12 @@ from salesops.ingest.validate import Validated
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
 from salesops.ui.stage_order import stage_order_editor
+from salesops.ui.tables import show_table
 
 _PREPARED_KEY = "data_prepared"  # {file_id: list[Prepared] | error text}
 _RESULTS_KEY = "data_last_results"
+_LOADED_KEY = "data_loaded_signature"  # what the last Load wrote, so the button waits for a change
+SURE = 0.8  # detection confidence from which a file's panel starts collapsed
 
 
 def _prepared_for(uploaded, sheet: str | None = None) -> list[Prepared] | str:  # type: ignore[no-untyped-def]
@@ -72,13 +76,22 @@ def _mapping_editor(prepared: Prepared, key: str) -> dict[str, str]:
 def _suggestions(prepared: Prepared) -> None:
     """Say which columns were mapped, or could be, from what their values look like (header matching missed them)."""
     for p in prepared.proposals:
-        applied = prepared.mapping.get(p.source) == p.field
-        text = (
-            "Mapped from its values: **{column}** → {field} ({confidence}, {reason})."
-            if applied
-            else "Suggested from its values: **{column}** → {field} ({confidence}, {reason}); pick it below to use it."
-        )
-        st.caption(t(text, column=plain(p.source), field=p.field, confidence=f"{p.confidence:.0%}", reason=t(p.reason)))
+        values = {
+            "column": plain(p.source),
+            "field": p.field,
+            "confidence": f"{p.confidence:.0%}",
+            "reason": ", ".join(t(r) for r in p.reasons),
+        }
+        if prepared.mapping.get(p.source) == p.field:
+            st.caption(t("Mapped from its values: **{column}** → {field} ({confidence}: {reason}).", **values))
+        else:
+            st.caption(
+                t(
+                    "Suggested from its values: **{column}** → {field} ({confidence}: {reason}); pick it below to "
+                    "use it.",
+                    **values,
+                )
+            )
 
 
 def _summary(validated: Validated, prepared: Prepared) -> None:
@@ -94,31 +107,23 @@ def _summary(validated: Validated, prepared: Prepared) -> None:
         reasons = validated.rejected["reason"].str.replace(r" '.*'$", "", regex=True).value_counts()
         st.dataframe(reasons.rename_axis(t("Reason")).reset_index(name=t("Rows")), hide_index=True, width="content")
     st.caption(t("Preview of the parsed records"))
-    st.dataframe(validated.records.head(20), width="stretch")
+    show_table(validated.records.head(20))
 
 
 def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
     """One table's detection, entity choice, mapping and validation summary; the user's choice or None to skip."""
     det = prepared.detection
     title = t(
-        "{name} — {source} export, {entity} ({rows} rows)",
+        "{name} — {source} export, {entity} ({rows} rows, {confidence} sure)",
         name=prepared.name,
         source=det.source_format.capitalize(),
         entity=prepared.entity or t("unrecognised"),
         rows=f"{len(prepared.table.frame):,}",
+        confidence=percent(det.confidence),
     )
-    with st.expander(title, expanded=True):
-        with shared_engine().connect() as conn:
-            earlier = batch_history.previous_import(conn, workspace_id(), prepared.sha256)
-        if earlier is not None:
-            st.info(
-                t(
-                    "This exact file was already imported on {when} (batch #{id}). Loading it again only "
-                    "changes records that differ, so nothing is duplicated.",
-                    when=earlier[1].strftime("%Y-%m-%d %H:%M"),
-                    id=earlier[0],
-                )
-            )
+    # Open only when the user has something to decide: an unknown entity or an unsure guess.
+    needs_user = prepared.entity is None or det.confidence < SURE
+    with st.expander(title, expanded=needs_user):
         options = ["", *ENTITIES]
         entity = st.selectbox(
             t("This file holds"),
@@ -174,6 +179,25 @@ def list_presets_cached(workspace: int) -> list[str]:
         return list_presets(conn, workspace)
 
 
+def _already_imported(chosen: list[Prepared], workspace: int) -> None:
+    """One line for every file of this upload that was imported before, instead of a notice in each panel."""
+    with shared_engine().connect() as conn:
+        earlier = [(p.name, batch_history.previous_import(conn, workspace, p.sha256)) for p in chosen]
+    seen = [f"{plain(name)} (#{found[0]})" for name, found in earlier if found is not None]
+    if seen:
+        st.caption(
+            t(
+                "Imported before: {files}. Loading again only changes records that differ; nothing is duplicated.",
+                files=", ".join(seen),
+            )
+        )
+
+
+def _signature(chosen: list[Prepared]) -> str:
+    """What a load would write: the files, their entities and mappings (the Load button waits for a change)."""
+    return repr(sorted((p.sha256, p.name, p.entity or "", sorted(p.mapping.items())) for p in chosen))
+
+
 def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
     """The uploader, one panel per table, and the load button; returns the batches loaded in this run."""
     uploads = st.file_uploader(
@@ -213,8 +237,14 @@ def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
                 chosen.append(picked)
     if not chosen:
         return []
-    if not st.button(t("Load {n} table(s) into the workspace", n=len(chosen)), type="primary", key="data_load"):
+    _already_imported(chosen, workspace_id)
+    loaded = st.session_state.get(_LOADED_KEY) == _signature(chosen)
+    label = t("Load {n} table(s) into the workspace", n=len(chosen))
+    if not st.button(label, type="primary", key="data_load", disabled=loaded):
+        if loaded:
+            st.caption(t("Loaded. Change a file, what it holds or its mapping to load again."))
         return []
+    st.session_state[_LOADED_KEY] = _signature(chosen)
     results = []
     bar = st.progress(0.0, text=t("Starting…"))
     for i, prepared in enumerate(chosen):
@@ -281,7 +311,7 @@ def history_section(engine: Engine, workspace_id: int) -> None:
     if frame.empty:
         st.info(t("No imports in this workspace yet."))
         return
-    st.dataframe(frame, hide_index=True, width="stretch")
+    show_table(frame, key="data_history_table", column_config={"id": st.column_config.NumberColumn(t("Batch"))})
     loaded = frame[frame["status"] == "loaded"]
     if loaded.empty:
         return
@@ -292,7 +322,17 @@ def history_section(engine: Engine, workspace_id: int) -> None:
         format_func=lambda i: f"#{i} {loaded.set_index('id').loc[i, 'file_name']}",
         key="data_undo_batch",
     )
-    if cols[1].button(t("Undo"), key="data_undo"):
+    name = plain(loaded.set_index("id").loc[batch_id, "file_name"])
+    confirm = cols[1].popover(t("Undo…"))
+    confirm.markdown(
+        t(
+            "Undo batch #{id} ({file})? The records it added are removed and the ones it changed get their "
+            "previous values back.",
+            id=batch_id,
+            file=name,
+        )
+    )
+    if confirm.button(t("Yes, undo it"), key="data_undo", type="primary"):
         try:
             with engine.begin() as conn:
                 undo_batch(conn, workspace_id, int(batch_id))

@@ -26,7 +26,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object, s
 
 
 def _maven_expected(pipeline: pd.DataFrame, start: str | None = None, end: str | None = None) -> dict[str, float]:
-    """The DESIGN.md definitions, computed independently with pandas on the raw Maven file."""
+    """The definitions of docs/architecture.md, computed independently with pandas on the raw Maven file."""
     df = pipeline.copy()
     df["close"] = pd.to_datetime(df["close_date"])
     df["engage"] = pd.to_datetime(df["engage_date"])

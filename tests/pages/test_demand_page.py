@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from salesops.formatting import parse_money
 from salesops.ingest.pipeline import ingest_paths
 from salesops.plan import latest_plan
 from salesops.store import get_engine
@@ -174,7 +175,7 @@ def test_pipeline_tab_compares_pipeline_with_the_statistical_forecast(app: AppTe
 
 def test_lead_agreement_follows_target_and_lead_volume(app: AppTest) -> None:
     _open(app)
-    label = "Qualified leads marketing must deliver per month for the target"
+    label = "Qualified leads needed per month"
     expected = "Qualified leads expected per month"
 
     def read(name: str) -> float:
@@ -182,7 +183,7 @@ def test_lead_agreement_follows_target_and_lead_volume(app: AppTest) -> None:
 
     needed, delivered = read(label), read(expected)
     assert needed > 0
-    app.number_input(key="demand_target").set_value(2 * app.number_input(key="demand_target").value).run()
+    app.text_input(key="demand_target_text").input(str(2 * app.session_state["demand_target"])).run()
     assert read(label) == pytest.approx(2 * needed, rel=0.01), "twice the target needs twice the leads"
     app.slider(key="demand_lead_volume").set_value(50).run()
     assert read(expected) == pytest.approx(1.5 * delivered, rel=0.01)
@@ -236,6 +237,20 @@ def test_save_draft_stores_the_plan_and_shows_its_version(app: AppTest) -> None:
     assert total["value"].sum() == pytest.approx(_trace(app, "Forecast").sum(), rel=1e-9)
     segments = lines[(lines["kind"] == "demand") & (lines["segment"] != "")]
     assert segments["value"].sum() == pytest.approx(total["value"].sum(), rel=1e-9)
+
+
+def test_target_follows_the_horizon(app: AppTest) -> None:
+    _open(app)
+    yearly = app.session_state["demand_target"]
+    assert yearly > 0
+    app.slider(key="demand_horizon").set_value(18).run()
+    assert not app.exception
+    tile = next(m for m in app.metric if m.label == "Target, 18 months")
+    total = next(m for m in app.metric if m.label == "Forecast total, next 18 months")
+    forecast = parse_money(total.value)
+    assert forecast is not None
+    # the 12-month target scaled to 18 months, not compared as it is (which read "188 %" before)
+    assert float(tile.value.rstrip(" %")) / 100 == pytest.approx(forecast / (yearly * 18 / 12), rel=0.02)
 
 
 def _save_and_read(app: AppTest) -> tuple[pd.DataFrame, dict[str, Any]]:

@@ -143,3 +143,36 @@ def test_stage_order_renumbered_in_the_editor_is_saved_for_the_workspace(app: Ap
     with engine.connect() as conn:
         assert saved_order(conn, workspace) == ["Negotiation", "Qualification", "Proposal"]
     engine.dispose()
+
+
+def test_presets_listed_and_saved_are_this_workspaces_and_replacing_says_so(app: AppTest) -> None:
+    import os
+
+    from salesops.ingest.presets import get_preset, save_preset
+    from salesops.store import get_engine
+    from salesops.store import workspaces as ws
+
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.begin() as conn:
+        mine, other = ws.get_or_create(conn, "Presets page"), ws.get_or_create(conn, "Presets elsewhere")
+        save_preset(conn, mine, "Weekly report", "deals", {"Deal ID": "id"})
+        save_preset(conn, other, "Weekly report", "deals", {"Opp": "id"})
+        save_preset(conn, other, "Only elsewhere", "deals", {"Opp": "id"})
+    app.session_state["app_workspace_id"] = mine
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    app.radio(key="data_section").set_value("Import").run()
+    csv = b"Deal ID,Stage,Amount\n1,Qualification,10\n2,Closed Won,20\n"
+    app.get("file_uploader")[0].upload("weekly.csv", csv, "text/csv").run()  # type: ignore[attr-defined]
+    choices = next(s for s in app.selectbox if s.label == "Apply a saved or built-in mapping").options
+    assert "Weekly report" in choices
+    assert "Only elsewhere" not in choices
+    next(i for i in app.text_input if i.label == "Preset name").set_value("Weekly report").run()
+    assert "already has a preset named Weekly report: saving replaces it" in _texts(app)
+    next(b for b in app.button if b.label == "Save preset").click().run()
+    assert not app.exception
+    assert any("Replaced preset Weekly report of this workspace" in s.value for s in app.success)
+    with engine.connect() as conn:
+        assert get_preset(conn, other, "Weekly report") == ("deals", {"Opp": "id"})
+        assert get_preset(conn, mine, "Weekly report") != ("deals", {"Deal ID": "id"})
+    engine.dispose()

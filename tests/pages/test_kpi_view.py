@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesops.asof import default_as_of, default_period
+from salesops.formatting import money_compact
 from salesops.ingest.pipeline import ingest_paths
-from salesops.segments.figures import money
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 from tests.conftest import SAMPLE
@@ -41,6 +42,12 @@ def _infos(app: AppTest) -> str:
 
 def _captions(app: AppTest) -> str:
     return "\n".join(c.value for c in app.caption)
+
+
+def _titles(app: AppTest) -> str:
+    """The titles drawn inside the page's plotly charts (titles are in the chart, not repeated in a caption)."""
+    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return "\n".join(str(spec["layout"].get("title", {}).get("text", "")) for spec in specs)
 
 
 def _default_period() -> tuple[date, date]:
@@ -87,23 +94,25 @@ def _workspace(name: str, files: list[str]) -> int:
 def test_tiles_show_demo_figures_with_change_and_growth(app: AppTest) -> None:
     metrics = _metrics(_page(app))
     won = _won_deals()
-    assert metrics["Won revenue"] == money(won["Amount"].sum())  # the default period: the last 12 complete months
+    assert metrics["Won revenue"] == money_compact(won["Amount"].sum())  # the last 12 complete months
     assert metrics["Deals won"] == f"{len(won):,}"
     assert metrics["Win rate"].endswith(" %")
     for label in ("Average deal size", "Median cycle (days)", "Open pipeline", "Weighted pipeline", "Velocity"):
         assert metrics[label] not in ("", "n/a"), label
-    for label in ("Growth MoM", "Growth QoQ"):
-        assert metrics[label].endswith(" %"), label
+    growth = {label.split(":")[0]: (label, value) for label, value in metrics.items() if label.startswith("Growth")}
+    assert set(growth) == {"Growth MoM", "Growth QoQ", "Growth YoY"}
+    for name in ("Growth MoM", "Growth QoQ"):
+        assert growth[name][1].endswith((" %", "small base")), name
     start, end = _default_period()
     assert f"Period {start.isoformat()} to {end.isoformat()} (close date)" in _captions(app)
     assert metrics["Pipeline coverage"] == "—"  # no target yet
     for label in ("Emails", "Calls", "Meetings", "Demos", "Proposals", "Tasks", "Selling hours"):
         assert int(metrics[label].replace(",", "")) > 0, label
-    captions = _captions(app)
-    assert f"Won revenue by rep: {_closing_reps()} reps" in captions
-    assert "Bookings per month" in captions
-    assert "Stage funnel" in captions
-    assert "Prospecting → Qualification" in captions
+    titles = _titles(app)
+    assert f"Won revenue by rep: {_closing_reps()} reps" in titles
+    assert "Bookings per month" in titles
+    assert "Stage funnel" in titles
+    assert "Prospecting → Qualification" in _captions(app)
     assert NO_ACTIVITIES not in _infos(app)
 
 
@@ -116,9 +125,9 @@ def test_one_rep_in_sidebar_changes_won_revenue_and_leaderboard(app: AppTest) ->
     hers = _won_deals("Priya Raman")
     after = _metrics(app)["Won revenue"]
     assert after != before
-    assert after == money(hers["Amount"].sum())
-    assert f"Won revenue by rep: 1 rep, {after} in total" in _captions(app)
-    assert "Activities per rep: 1 rep" in _captions(app)
+    assert after == money_compact(hers["Amount"].sum())
+    assert f"Won revenue by rep: 1 rep, {after} in total" in _titles(app)
+    assert "Activities per rep: 1 rep" in _titles(app)
 
 
 def test_period_without_deals_explains_and_does_not_fail(app: AppTest) -> None:
@@ -135,13 +144,14 @@ def test_period_without_deals_explains_and_does_not_fail(app: AppTest) -> None:
 
 def test_target_gives_pipeline_coverage(app: AppTest) -> None:
     _page(app)
-    app.number_input(key="kpi_target").set_value(40_000_000).run()
+    app.text_input(key="kpi_target_text").input("40M").run()
+    assert app.text_input(key="kpi_target_text").value == "$40,000,000"  # shown back as money
     assert not app.exception
     coverage = _metrics(app)["Pipeline coverage"]
     assert coverage.endswith("×")
     # weighted pipeline / (target - won revenue of the last 12 months), with the tiles' own rounding
     assert 0.1 < float(coverage.rstrip("×")) < 2.0
-    app.number_input(key="kpi_target").set_value(1_000).run()
+    app.text_input(key="kpi_target_text").input("1,000").run()
     assert _metrics(app)["Pipeline coverage"] == "Target met"
 
 
@@ -160,7 +170,7 @@ def test_activities_only_workspace_shows_inputs_and_asks_for_deals(app: AppTest)
     assert "Won revenue" not in metrics
     assert int(metrics["Emails"].replace(",", "")) > 1000
     assert metrics["Opportunities created"] == "0"
-    assert "Activity mix per month" in _captions(app)
+    assert "Activity mix per month" in _titles(app)
 
 
 def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
@@ -178,9 +188,9 @@ def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
     now = won.loc[(closed >= "2026-04-01") & (closed <= "2026-06-30"), "Amount"].sum()
     before = won.loc[(closed >= "2026-01-01") & (closed <= "2026-03-31"), "Amount"].sum()
     tile = {m.label: m for m in app.metric}["Won revenue"]
-    assert tile.value == money(now)
+    assert tile.value == money_compact(now)
     assert tile.delta == f"{(now / before - 1) * 100:+.0f} %"
-    assert "changes compare with 2026-01-01 to 2026-03-31" in _captions(app)
+    assert "Close dates 1 Apr 2026 to 30 Jun 2026. Changes compare with 1 Jan 2026 to 31 Mar 2026." in _captions(app)
 
 
 def test_kpis_by_team_on_demand(app: AppTest) -> None:
@@ -243,7 +253,7 @@ def test_zoho_funnel_on_the_page_runs_in_pipeline_order(app: AppTest, datasets: 
         workspace = ws.find(conn, "KPI Zoho funnel")
     engine.dispose()
     _page(app, workspace)
-    funnel = next(c.value for c in app.caption if c.value.startswith("Stage funnel"))
+    funnel = next(c.value for c in app.caption if " → " in c.value)  # the funnel's step-by-step caption
     order = ["Created", "Prospect", "Qualification", "Needs Analysis", "Initial Offer", "Proposal/Price Quote"]
     order += ["Negotiation/Review", "Won"]
     steps = [f"{a} → {b}:" for a, b in itertools.pairwise(order)]

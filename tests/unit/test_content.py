@@ -27,7 +27,7 @@ def test_hand_kept_spreadsheet_gets_its_dates_and_amount_from_their_values() -> 
     assert prepared.mapping["Worth"] == "amount"
     by_field = {p.field: p for p in prepared.proposals}
     assert by_field["close_date"].confidence >= AUTO_CONFIDENCE
-    assert "date" in by_field["close_date"].reason
+    assert "its values are dates" in by_field["close_date"].reasons
     won = check(prepared).records.query("status == 'won'")
     assert won["close_date"].notna().all()
     assert won["amount"].sum() == 13_200

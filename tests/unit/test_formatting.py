@@ -122,3 +122,42 @@ def test_labelled_renames_headers_and_keeps_values() -> None:
 )
 def test_month_labels_follow_the_locale(value: object, lang: str, expected: str) -> None:
     assert fmt.month_label(value, lang) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13300000", 13_300_000),
+        ("$13,300,000", 13_300_000),
+        ("13.3M", 13_300_000),
+        (" 250k ", 250_000),
+        ("$1.2b", 1_200_000_000),
+        ("€1 500", 1_500),
+        ("0", 0),
+        ("", None),
+        ("thirteen", None),
+        ("inf", None),
+    ],
+)
+def test_parse_money_reads_what_people_type(text: str, expected: float | None) -> None:
+    parsed = fmt.parse_money(text)
+    assert parsed == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_parse_money_reads_back_what_money_writes() -> None:
+    for value in (0, 850, 13_300_000, 1_234_567):
+        assert fmt.parse_money(fmt.money(value)) == value
+
+
+def test_growth_is_signed_and_a_small_base_says_so() -> None:
+    assert fmt.growth(0.126) == "+13 %"
+    assert fmt.growth(-0.29) == "-29 %"
+    assert fmt.growth(1.26) == "+126 %"
+    assert fmt.growth(13.23) == "×14.2, small base"
+    assert fmt.growth(None) == fmt.MISSING
+
+
+def test_days_read_as_words() -> None:
+    from datetime import date
+
+    assert fmt.day(date(2023, 11, 1)) == "1 Nov 2023"

@@ -95,7 +95,7 @@ def test_ideal_profile_names_the_segment_that_earns_most_per_opportunity(sqlite_
     assert set(result.profile["label"]) == {"Healthcare", "201-1000", "Healthcare · 201-1000"}
     assert "Retail" not in set(result.profile["label"])
     assert (
-        "Healthcare accounts of 201-1000 employees win 60 % (95 % CI 41-77 %) at $2.0k average: 1.7× the overall "
+        "Healthcare accounts of 201-1000 employees win 60 % (95 % CI 41-77 %) at $2k average: 1.7× the overall "
         "revenue per opportunity (25 closed deals)" in result.statements
     )
     ranked = result.segments.dropna(subset=["rank"])

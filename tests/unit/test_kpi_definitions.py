@@ -1,4 +1,4 @@
-"""The KPI formulas of DESIGN.md on hand-computed figures."""
+"""The KPI formulas of docs/architecture.md "Definitions" on hand-computed figures."""
 
 from __future__ import annotations
 
@@ -82,3 +82,12 @@ def test_previous_period_same_length_just_before() -> None:
     assert d.previous_period(days) == Filters(start=date(2025, 3, 3), end=date(2025, 3, 9))
     with pytest.raises(ValueError, match="start and an end"):
         d.previous_period(Filters(start=date(2025, 1, 1)))
+
+
+def test_growth_units_name_the_compared_months() -> None:
+    from datetime import date
+
+    units = d.growth_units(date(2025, 11, 1), date(2026, 10, 30))
+    assert units["growth_mom"] == (date(2026, 9, 1), date(2026, 8, 1))  # October is not complete on the 30th
+    assert units["growth_qoq"] == (date(2026, 7, 1), date(2026, 4, 1))
+    assert units["growth_yoy"] is None  # no whole calendar year inside the period
