@@ -105,6 +105,7 @@ def filter_sidebar(*, all_history: bool = False) -> Filters:
             return replace(current, as_of=as_of)
         low, high = options.first_close, max(options.last_close, as_of or options.last_close)
         fallback = _period_default(low, as_of, all_history) or (low, high)
+        high = max(high, fallback[1])  # a complete as-of month may end after the last close date
         start = current.start if current.start and low <= current.start <= high else fallback[0]
         end = current.end if current.end and low <= current.end <= high else fallback[1]
         period = st.date_input(

@@ -104,7 +104,7 @@ def test_tiles_show_demo_figures_with_change_and_growth(app: AppTest) -> None:
     for name in ("Growth MoM", "Growth QoQ"):
         assert growth[name][1].endswith((" %", "small base")), name
     start, end = _default_period()
-    assert f"Period {start.isoformat()} to {end.isoformat()} (close date)" in _captions(app)
+    assert f"Close dates {start.day} {start:%b %Y} to {end.day} {end:%b %Y}." in _captions(app)
     assert metrics["Pipeline coverage"] == "—"  # no target yet
     for label in ("Emails", "Calls", "Meetings", "Demos", "Proposals", "Tasks", "Selling hours"):
         assert int(metrics[label].replace(",", "")) > 0, label
