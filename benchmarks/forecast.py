@@ -20,7 +20,8 @@ Speed. ``forecast_hierarchy`` on a total plus 50 segment series of 60 months: me
 
 Run from the repository root (long runs write to benchmarks/out/):
     nice -n 10 .venv/bin/python benchmarks/forecast.py accuracy [--set all|dev|heldout] [--sample N]
-    nice -n 10 .venv/bin/python benchmarks/forecast.py sales | speed
+    nice -n 10 .venv/bin/python benchmarks/forecast.py rescore --run accuracy-heldout-300   # peers cached since
+    nice -n 10 .venv/bin/python benchmarks/forecast.py sales | speed | peers
 """
 
 from __future__ import annotations
@@ -135,7 +136,10 @@ def peer_forecasts(target: Path) -> dict[str, dict[str, Forecast]]:
     """The cached peers' forecasts by key and model, with the equal-weight combination added."""
     result = {}
     for line in target.read_text().splitlines():
-        row = json.loads(line)
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:  # a last line cut short by a stopped peers run
+            continue
         models = {}
         for name, out in row["models"].items():
             if "error" in out:
@@ -233,6 +237,21 @@ def report(table: pd.DataFrame, name: str) -> None:
         print(f"{group}: engine ahead of every peer on MASE and sMAPE: {'yes' if ahead else 'NO'}")
 
 
+def rescore(name: str) -> None:
+    """Re-read an accuracy run's engine rows (benchmarks/out/NAME.csv) and score the peers' forecasts cached since,
+    on the series that run covered: the comparison grows with the peers' cache without refitting the engine."""
+    series = competitions()
+    engine = pd.read_csv(OUT / f"{name}.csv").query("method == 'Engine'")
+    caches = [path for path in (OUT / "peers-competitions.jsonl", OUT / "peers-dev.jsonl") if path.exists()]
+    peers = {k: v for path in caches for k, v in peer_forecasts(path).items()}
+    rows = []
+    for key in engine["key"]:
+        x, xx = (np.asarray(series[key][part], dtype=float) for part in ("x", "xx"))
+        for method, f in peers.get(key, {}).items():
+            rows.append({"key": key, "set": key.split("/")[0], "method": method, **scores(x, xx, f)})
+    report(pd.concat([engine, pd.DataFrame(rows)], ignore_index=True), f"{name}-rescored")
+
+
 def read_monthly(path: Path) -> pd.Series:
     """A dataset file as a monthly series; labels like ``1-01`` (year 1, January) become 2001-01."""
     raw = pd.read_csv(path)
@@ -306,7 +325,10 @@ def speed(runs: int = 5) -> None:
 def main() -> None:
     """Parse the command line and run the chosen part."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("part", choices=["accuracy", "sales", "speed", "peers"], nargs="?", default="accuracy")
+    parser.add_argument(
+        "part", choices=["accuracy", "rescore", "sales", "speed", "peers"], nargs="?", default="accuracy"
+    )
+    parser.add_argument("--run", default="accuracy-heldout-300", help="rescore: the accuracy run's CSV name")
     parser.add_argument("--set", dest="which", choices=["all", "dev", "heldout"], default="all")
     parser.add_argument("--sample", type=int, default=None, help="first N series of each competition's seed-0 order")
     parser.add_argument("--cached", action="store_true", help="use only the peers' forecasts cached so far")
@@ -317,6 +339,8 @@ def main() -> None:
     elif args.part == "peers":  # fill the peers' cache only (a long run, resumable): held-out series first
         order = ordered(list(competitions()))
         run_peers(OUT / "competitions.json", OUT / "peers-competitions.jsonl", peers_order(order))
+    elif args.part == "rescore":
+        rescore(args.run)
     elif args.part == "sales":
         sales()
     else:

@@ -61,13 +61,26 @@ def forecast_one(x: np.ndarray, h: int) -> dict[str, dict[str, object]]:
     return out
 
 
+def rows(target: Path) -> list[dict[str, object]]:
+    """The cached lines of ``target``; a last line cut short by a stopped run is skipped (it is redone)."""
+    found = []
+    for line in target.read_text().splitlines():
+        try:
+            found.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return found
+
+
 def run(data: Path, target: Path, keys: list[str]) -> None:
     """Append one JSON line per series in ``keys`` not already in ``target``."""
     series = json.loads(data.read_text())
     done = set()
     if target.exists():
-        done = {json.loads(line)["key"] for line in target.read_text().splitlines() if line.strip()}
+        done = {row["key"] for row in rows(target)}
     forecast_one(np.asarray(series[keys[0]]["x"], dtype=float), 2)  # compile and load once, outside the timings
+    if target.exists():  # rewrite without a cut-short last line, so appended lines start on a line of their own
+        target.write_text("".join(json.dumps(row) + "\n" for row in rows(target)))
     with target.open("a") as sink:
         for key in keys:
             if key in done:

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from salesops.ui.common import t, workspace_id
+from salesops.ui.common import plain, t, workspace_id
 from salesops.ui.home import freshness, next_step
 
 st.title(t("Sales Ops Planner"))
 st.caption(t("Collect data → plan demand → plan supply → align and implement → measure again."))
 
 info = freshness(workspace_id())
-st.subheader(t("Workspace: {name}", name=info.name))
+st.subheader(t("Workspace: {name}", name=plain(info.name)))
 cols = st.columns(5)
 for col, (entity, count) in zip(cols, info.counts.items(), strict=True):
     col.metric(t(entity.capitalize()), f"{count:,}")

@@ -10,14 +10,17 @@ import argparse
 import dataclasses
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from salesops.asof import resolve_as_of
+from salesops.export.safe import escape_control
 from salesops.filters import Filters
 from salesops.ingest import batches as batch_history
 from salesops.ingest.builtin_presets import builtin_preset
@@ -26,6 +29,8 @@ from salesops.ingest.pipeline import Skipped, ingest_paths
 from salesops.ingest.presets import get_preset
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
+from salesops.store.backup import BackupError, backup_workspace, restore_workspace
+from salesops.store.transactions import StoreError, run_write
 
 ENTITY_CHOICES = ("auto", "deals", "activities", "leads", "accounts", "reps")
 AS_OF_HELP = (
@@ -39,16 +44,32 @@ class CliError(Exception):
 
 
 def _print(data: Any, as_json: bool) -> None:
+    """Print ``data`` as JSON or plain lines; user text never carries a live terminal control character."""
     if as_json:
-        print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+        print(json_text(data))
     elif isinstance(data, list):
         for item in data:
-            print("  ".join(f"{k}={v}" for k, v in item.items()) if isinstance(item, dict) else item)
+            line = "  ".join(f"{k}={_shown(v)}" for k, v in item.items()) if isinstance(item, dict) else _shown(item)
+            print(line)
     elif isinstance(data, dict):
         for k, v in data.items():
-            print(f"{k}: {v}")
+            print(f"{k}: {_shown(v)}")
     else:
-        print(data)
+        print(_shown(data))
+
+
+def _shown(value: Any) -> str:
+    """One value for a plain-text line: ESC, BEL, CR/LF and bidi overrides shown as escapes (no forged lines)."""
+    return escape_control(str(value))
+
+
+def json_text(data: Any) -> str:
+    """Indented JSON in which control and bidi characters are \\u escapes too (json only escapes those < 0x20)."""
+    raw = json.dumps(data, indent=2, default=str, ensure_ascii=False)
+    return _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+
+
+_JSON_CONTROL = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u206f\ufeff]")
 
 
 def _workspace_id(engine: Engine, name: str) -> int:
@@ -83,7 +104,7 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     _print([r.as_dict() for r in results], args.json)
     unreadable = [r for r in results if isinstance(r, Skipped) and r.unreadable]
     for r in unreadable:
-        print(f"error: {r.file_name}: {r.reason.splitlines()[0]}", file=sys.stderr)
+        print(f"error: {_shown(r.file_name)}: {_shown(r.reason.splitlines()[0])}", file=sys.stderr)
     return 2 if unreadable or not any(isinstance(r, BatchResult) for r in results) else 0
 
 
@@ -159,13 +180,36 @@ def cmd_batches(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(engine: Engine, args: argparse.Namespace) -> int:
+    """Write one workspace to a single backup file."""
+    workspace_id = _workspace_id(engine, args.workspace)
+    with engine.connect() as conn:
+        data = backup_workspace(conn, workspace_id)
+    Path(args.path).write_bytes(data)
+    print(f"backup: {_shown(args.workspace)} -> {_shown(args.path)} ({len(data):,} bytes)")
+    return 0
+
+
+def cmd_restore(engine: Engine, args: argparse.Namespace) -> int:
+    """Restore a backup file as a new workspace (never over an existing one)."""
+    try:
+        data = Path(args.path).read_bytes()
+        workspace_id = run_write(engine, lambda conn: restore_workspace(conn, data, args.name))
+    except (OSError, BackupError, StoreError) as exc:
+        raise CliError(str(exc)) from exc
+    with engine.connect() as conn:
+        name = ws.names(conn).get(workspace_id, "")
+    print(f"restored: {_shown(name)}")
+    return 0
+
+
 def cmd_undo(engine: Engine, args: argparse.Namespace) -> int:
     """Undo one import batch of the workspace (another workspace's batch is refused and named)."""
     workspace_id = _workspace_id(engine, args.workspace)
     try:
-        with engine.begin() as conn:
-            result = undo_batch(conn, workspace_id, args.batch_id)
-    except UndoError as exc:
+        batch = int(args.batch_id)
+        result = run_write(engine, lambda conn: undo_batch(conn, workspace_id, batch), workspace_id=workspace_id)
+    except (UndoError, StoreError) as exc:
         raise CliError(str(exc)) from exc
     _print({"undone": result.batch_id, "file_name": result.file_name, "entity": result.entity}, args.json)
     return 0
@@ -297,6 +341,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_batches)
 
+    p = sub.add_parser("backup", help="back up a workspace to one file (restores on SQLite or PostgreSQL)")
+    p.add_argument("path")
+    p.add_argument("--workspace", required=True)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a workspace backup as a new workspace")
+    p.add_argument("path")
+    p.add_argument("--name", help="name of the restored workspace (default: the backed-up name)")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("undo", help="undo an import batch of a workspace")
     p.add_argument("batch_id", type=int)
     p.add_argument("--workspace", required=True)
@@ -341,8 +395,9 @@ def main(argv: Sequence[str] | None = None, *, engine_factory: Callable[[], Engi
         engine = engine_factory()
         return int(args.func(engine, args))
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_shown(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line for the user, never a traceback
-        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"error: {type(exc).__name__}: {_shown(first)}", file=sys.stderr)
         return 2

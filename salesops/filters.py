@@ -20,3 +20,5 @@ class Filters:
     sources: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
     as_of: date | None = None
+    # Deals in several currencies are never added together: figures then cover one currency at a time.
+    currency: str | None = None

@@ -316,7 +316,7 @@ COLUMNS: dict[str, tuple[str, Kind]] = {
     "reason": ("Reason", "text"),
     # step 4: plan, actions, sign-off, plan vs actual
     "planned": ("Planned", "money"),
-    "error": ("Error", "money"),
+    "error": ("Difference", "money"),
     "planned_closed": ("Planned closed deals", "number"),
     "actual_closed": ("Closed deals", "count"),
     "planned_win_rate": ("Planned win rate", "percent"),

@@ -1,5 +1,5 @@
-"""The reverse funnel (DESIGN.md): from the revenue to deliver back to the deals, opportunities, leads and
-activities it takes, with the rates of step 1 over the 12 complete months before the plan.
+"""The reverse funnel (docs/architecture.md "Definitions"): from the revenue to deliver back to the deals,
+opportunities, leads and activities it takes, with the rates of step 1 over the 12 complete months before the plan.
 
     deals = revenue ÷ average deal size;  opportunities = deals ÷ win rate;
     leads = opportunities ÷ lead-to-opportunity rate;  activities = won deals × activities per won deal.

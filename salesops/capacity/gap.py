@@ -1,4 +1,6 @@
-"""Gap = demand − capacity per resource and month (DESIGN.md; positive = shortfall), and what it puts at risk.
+"""Gap = demand − capacity per resource and month (positive = shortfall), and what it puts at risk.
+
+Definitions: docs/architecture.md "Gap".
 
 The revenue at risk of a month is the month's revenue × the largest share of demand any resource cannot serve
 (a deal needs every resource: the scarcest one caps the month). The binding constraint is the resource with the

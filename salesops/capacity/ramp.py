@@ -1,4 +1,6 @@
-"""Ramped capacity: how productive a rep is by tenure, how many stay, and when a hire must start (DESIGN.md).
+"""Ramped capacity: how productive a rep is by tenure, how many stay, and when a hire must start.
+
+Definitions: docs/architecture.md "Ramped capacity" and "Gap".
 
 Months are counted from the first plan month (index 0). A rep with tenure ``t`` months (0 in the month they join)
 produces ``ramp(t)`` of a fully ramped rep:

@@ -86,7 +86,13 @@ def figure(chart: ChartData) -> go.Figure:
             for name, values, colour in chart.series
         ]
     )
-    fig.update_layout(template=TEMPLATE_NAME, title=chart.title, barmode="group", height=IMAGE_HEIGHT)
+    fig.update_layout(
+        template=TEMPLATE_NAME,
+        title=chart.title,
+        barmode="group",
+        height=IMAGE_HEIGHT,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},  # below the axis, clear of the title
+    )
     if chart.money:
         fig.update_yaxes(tickprefix="$", tickformat="~s")
     return fig

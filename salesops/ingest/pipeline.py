@@ -15,17 +15,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from salesops.accuracy.snapshots import take_snapshot
 from salesops.i18n import translate
 from salesops.ingest.content import Proposal, ValueProfiles, by_values, propose
 from salesops.ingest.detect import Detection, default_activity_type, detect, map_columns
 from salesops.ingest.load import BatchResult, Progress, load_batch, no_progress
-from salesops.ingest.readers import SourceTable, UnreadableFileError, read_tables
+from salesops.ingest.readers import SourceTable, UnreadableFileError, display_name, read_tables
 from salesops.ingest.validate import Validated, validate
 from salesops.kpi.missing import costs_in_records
 from salesops.store import workspaces as ws
+from salesops.store.transactions import StoreError, run_write
 
 __all__ = ["Prepared", "Skipped", "UnreadableFileError", "ingest_paths", "load", "prepare", "sha256_of"]
 
@@ -111,8 +112,8 @@ def prepare(
 
 
 def check(prepared: Prepared) -> Validated:
-    """Validate the whole table under the chosen entity and mapping (nothing is written); the notes say what any
-    needed field left unmapped or empty will cost in the figures."""
+    """Validate the whole table under the chosen entity and mapping (nothing is written); the notes say what the reader
+    guessed and what any needed field left unmapped or empty will cost in the figures."""
     if prepared.entity is None:
         raise UnreadableFileError(
             translate("{name}: not recognised as deals, activities, leads, accounts or reps.", name=prepared.name)
@@ -124,15 +125,20 @@ def check(prepared: Prepared) -> Validated:
         default_activity_type=default_activity_type(prepared.name),
     )
     costs = costs_in_records(validated.records, prepared.entity)
-    return replace(validated, notes=(*validated.notes, *costs)) if costs else validated
+    return replace(validated, notes=(*prepared.table.notes, *validated.notes, *costs))
 
 
 def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progress = no_progress) -> BatchResult:
-    """Validate and write one table as one batch, all in one transaction; a deals batch that changed deals also
-    stores the pipeline snapshot that forecast vs actual compares with later bookings."""
+    """Validate and write one table as one batch, all in one write transaction (retried while the store is busy); a
+    deals batch that changed deals also stores the pipeline snapshot that forecast vs actual compares with later
+    bookings.
+
+    Raises StoreError (nothing written) when the store stayed busy, its disk is full or the connection was lost.
+    """
     progress(0.02, translate("Validating {n} rows…", n=len(prepared.table.frame)))
     validated = check(prepared)
-    with engine.begin() as conn:
+
+    def write(conn: Connection) -> BatchResult:
         result = load_batch(
             conn,
             workspace_id,
@@ -151,6 +157,8 @@ def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progre
         if result.entity == "deals" and result.rows_loaded + result.rows_updated:
             take_snapshot(conn, workspace_id, result.batch_id)
         return result
+
+    return run_write(engine, write, workspace_id=workspace_id)
 
 
 _ENTITY_ORDER = {"reps": 0, "accounts": 1, "leads": 2, "deals": 3, "activities": 4}
@@ -180,17 +188,19 @@ def ingest_paths(
     """Import files into ``workspace`` (created if needed); reps and accounts load before the deals naming them.
 
     A file that cannot be read, or a table that is no CRM entity, is reported as skipped; the others still load.
+    A workspace this call created is removed again when nothing was loaded into it.
     """
-    with engine.begin() as conn:
-        workspace_id = ws.get_or_create(conn, workspace)
     prepared: list[Prepared] = []
     outcome: list[BatchResult | Skipped] = []
     for path in paths:
         try:
             prepared += prepare(Path(path), Path(path).name, entity=entity, mapping=mapping)
         except (UnreadableFileError, OSError) as exc:
-            outcome.append(Skipped(Path(path).name, str(exc) or type(exc).__name__, unreadable=True))
+            outcome.append(Skipped(display_name(Path(path).name), str(exc) or type(exc).__name__, unreadable=True))
     prepared.sort(key=lambda p: _ENTITY_ORDER.get(p.entity or "", 9))
+    with engine.connect() as conn:
+        existed = ws.find(conn, workspace.strip()) is not None
+    workspace_id = run_write(engine, lambda conn: ws.get_or_create(conn, workspace))
     for item in prepared:
         if item.entity is None:
             reason = translate("not recognised as deals, activities, leads, accounts or reps")
@@ -198,6 +208,8 @@ def ingest_paths(
             continue
         try:
             outcome.append(load(engine, workspace_id, item))
-        except ValueError as exc:  # e.g. a deals table without any stage column mapped
+        except (ValueError, StoreError) as exc:  # e.g. a deals table without any stage column mapped
             outcome.append(Skipped(item.name, str(exc), unreadable=False))
+    if not existed and not any(isinstance(o, BatchResult) for o in outcome):
+        run_write(engine, lambda conn: ws.delete_if_unused(conn, workspace_id))
     return outcome

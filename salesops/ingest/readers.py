@@ -23,7 +23,7 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -40,8 +40,17 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from salesops.export.safe import escape_control
+
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+# Work is bounded before any table is built, so every upload answers in seconds and in bounded memory.
+MAX_UPLOAD_MB = 250  # the same figure as server.maxUploadSize in .streamlit/config.toml (a test keeps them equal)
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB << 20  # Streamlit counts megabytes of 1,048,576 bytes
+MAX_COLUMNS = 2_000  # HubSpot takes 1,000; no CRM export needs more
+MAX_HEADER_BYTES = 1 << 20  # a header line longer than this is not a header (a one-line file)
+MAX_CELL_CHARS = 131_072  # Salesforce's longest text field; the csv module's default field limit
+MAX_XLSX_CELLS = 20_000_000  # a sheet beyond this should come as CSV (openpyxl keeps Python objects per cell)
 MAX_ZIP_MEMBERS = 200
 MAX_ZIP_UNCOMPRESSED = 1 << 30  # 1 GB
 MAX_XLSX_RATIO = 100  # real workbooks compress 5-20x; a zip bomb compresses 1000x
@@ -81,6 +90,21 @@ _BLANK = re.compile(rb"\s*")
 _DECODE_CHUNK = 4 * 1024 * 1024
 
 
+# Leading bytes of formats that are sometimes renamed .csv or .xlsx: the content decides, never the file name.
+_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ\x90\x00", "a Windows program"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+)
+
+
 class UnreadableFileError(ValueError):
     """One-line, user-facing reason a file cannot be read at all."""
 
@@ -95,42 +119,66 @@ class SourceTable:
     delimiter: str | None
     skipped_rows: int
     sheets: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what the reader guessed or left out, for the user (encoding guesses, ZIP members)
+
+
+def display_name(filename: str) -> str:
+    """The last part of an uploaded file's name, with control characters shown escaped and at most 200 characters."""
+    base = str(filename).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return escape_control(base)[:200] or "upload"
+
+
+def check_upload_size(size: int, name: str) -> None:
+    """Refuse a file above the upload cap before anything parses it (the browser cap can be bypassed)."""
+    if size > MAX_UPLOAD_BYTES:
+        raise UnreadableFileError(
+            f"{name}: the file is {size / (1 << 20):,.0f} MB; the limit is {MAX_UPLOAD_MB} MB per file. "
+            "Split it (for example one file per year) and upload the parts."
+        )
 
 
 def read_tables(
     source: BinaryIO | bytes | str | os.PathLike[str], filename: str, *, sheet: str | None = None
 ) -> list[SourceTable]:
     """Read an uploaded file into one SourceTable per table (one per ZIP member, the chosen sheet of a workbook)."""
-    data = _read_source(source)
-    name = PurePosixPath(str(filename).replace("\\", "/")).name or "upload"
+    name = display_name(str(filename))
+    data = _read_source(source, name)
     return _read_any(data, name, sheet)
 
 
-def _read_source(source: BinaryIO | bytes | str | os.PathLike[str]) -> bytes:
+def _read_source(source: BinaryIO | bytes | str | os.PathLike[str], name: str) -> bytes:
+    """The file's bytes, after checking its size against the upload cap (a path or stream is not read when over)."""
     if isinstance(source, bytes | bytearray | memoryview):
+        check_upload_size(len(source), name)
         return bytes(source)
     if isinstance(source, str | os.PathLike):
+        check_upload_size(os.path.getsize(source), name)
         with open(source, "rb") as handle:
             return handle.read()
     if hasattr(source, "seek"):
+        source.seek(0, os.SEEK_END)
+        check_upload_size(source.tell(), name)
         source.seek(0)
-    return source.read()
+    data = source.read(MAX_UPLOAD_BYTES + 1)
+    check_upload_size(len(data), name)
+    return data
 
 
 def _read_any(data: bytes, name: str, sheet: str | None) -> list[SourceTable]:
-    suffix = PurePosixPath(name.lower()).suffix
+    """Dispatch on the content (ZIP, old Office container, known binary formats, else text), not on the extension."""
     if not data:
         raise UnreadableFileError(f"{name}: file is empty")
-    if suffix in EXCEL_SUFFIXES or suffix == ".xls":
-        return [_read_xlsx(data, name, sheet)]
     if data.startswith(b"PK\x03\x04"):
-        if _is_xlsx_zip(data):
-            return [_read_xlsx(data, name, sheet)]
+        if _is_xlsx_zip(data) or PurePosixPath(name.lower()).suffix in EXCEL_SUFFIXES:
+            return [_read_xlsx(data, name, sheet)]  # a broken workbook gets the workbook message
         return _read_zip(data, name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFileError(
             f"{name} is not a readable Excel workbook (old .xls or password-protected); save it as .xlsx or CSV"
         )
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise UnreadableFileError(f"{name}: not a CSV, TSV or Excel file (it is {kind})")
     return [_read_text(data, name)]
 
 
@@ -146,38 +194,66 @@ def _is_xlsx_zip(data: bytes) -> bool:
 
 
 def _read_zip(data: bytes, name: str) -> list[SourceTable]:
+    """Each CSV/TSV/Excel member as a table; refused before unpacking when it has too many or too large members."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
         raise UnreadableFileError(f"{name}: not a readable ZIP archive ({error})") from None
     with archive:
-        members = [info for info in archive.infolist() if _is_table_member(info)]
-        if len(archive.infolist()) > MAX_ZIP_MEMBERS:
-            raise UnreadableFileError(f"{name}: ZIP has more than {MAX_ZIP_MEMBERS} files; upload fewer at a time")
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise UnreadableFileError(
+                f"{name}: the ZIP holds {len(infos):,} files; the limit is {MAX_ZIP_MEMBERS}. Upload fewer at a time"
+            )
+        for info in infos:
+            if _unsafe_member_path(info.filename):
+                raise UnreadableFileError(
+                    f"{name}: ZIP member {escape_control(info.filename)!r} points outside the archive "
+                    "(an absolute path or ..); refusing the archive"
+                )
+        members = [info for info in infos if _is_table_member(info)]
         if sum(info.file_size for info in members) > MAX_ZIP_UNCOMPRESSED:
             raise UnreadableFileError(f"{name}: ZIP would unpack to more than 1 GB; upload the files one by one")
         if not members:
             raise UnreadableFileError(f"{name}: ZIP holds no CSV, TSV or Excel file")
-        tables = []
-        for info in members:
-            member_name = f"{name}/{info.filename}"
-            # Read at most the declared size plus one byte so a lying header cannot unpack a bomb.
-            with archive.open(info) as handle:
-                content = handle.read(info.file_size + 1)
-            if len(content) > info.file_size:
-                raise UnreadableFileError(f"{member_name}: ZIP member is larger than it declares; refusing to unpack")
-            if not content:
-                raise UnreadableFileError(f"{member_name}: file is empty")
-            is_excel = PurePosixPath(info.filename).suffix.lower() in EXCEL_SUFFIXES
-            tables.append(_read_xlsx(content, member_name, None) if is_excel else _read_text(content, member_name))
-        return tables
+        tables = [_read_member(archive, info, name) for info in members]
+    left_out = [escape_control(i.filename) for i in infos if not _is_hidden(i) and not _is_table_member(i)]
+    if left_out:
+        note = f"{name}: left out {len(left_out)} file(s) that are not CSV, TSV or Excel: {', '.join(left_out[:5])}"
+        tables[0] = replace(tables[0], notes=(*tables[0].notes, note))
+    return tables
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SourceTable:
+    """One ZIP member read as a table, at most its declared size plus one byte (a lying header cannot unpack more)."""
+    member_name = f"{name}/{escape_control(info.filename)}"
+    with archive.open(info) as handle:
+        content = handle.read(info.file_size + 1)
+    if len(content) > info.file_size:
+        raise UnreadableFileError(f"{member_name}: ZIP member is larger than it declares; refusing to unpack")
+    if not content:
+        raise UnreadableFileError(f"{member_name}: file is empty")
+    if content.startswith(b"PK\x03\x04") and _is_xlsx_zip(content):
+        return _read_xlsx(content, member_name, None)
+    if content.startswith(b"PK\x03\x04"):
+        raise UnreadableFileError(f"{member_name}: a ZIP inside the ZIP; unpack it and upload its files")
+    return _read_any(content, member_name, None)[0]
+
+
+def _unsafe_member_path(filename: str) -> bool:
+    """True for member names that would land outside a folder they were unpacked into (../x, /etc/x, C:\\x)."""
+    path = filename.replace("\\", "/")
+    return path.startswith("/") or re.match(r"^[A-Za-z]:", path) is not None or ".." in path.split("/")
+
+
+def _is_hidden(info: zipfile.ZipInfo) -> bool:
+    """Folders, macOS resource forks and dot files: never data, never worth a note."""
+    path = PurePosixPath(info.filename)
+    return info.is_dir() or "__MACOSX" in path.parts or any(part.startswith(".") for part in path.parts)
 
 
 def _is_table_member(info: zipfile.ZipInfo) -> bool:
-    path = PurePosixPath(info.filename)
-    if info.is_dir() or "__MACOSX" in path.parts or any(part.startswith(".") for part in path.parts):
-        return False
-    return path.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES
+    return not _is_hidden(info) and PurePosixPath(info.filename).suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES
 
 
 # -------------------------------------------------------------------------------------------------------- xlsx
@@ -208,7 +284,7 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> SourceTable:
         # Default: the first sheet with a header and data rows (a "Read me" sheet in front is common).
         rows, candidate, first_found = None, sheet, None
         for name_ in candidates:
-            found = _sheet_rows(workbook[name_])
+            found = _sheet_rows(workbook[name_], f"{name}[{name_}]")
             if found is not None and first_found is None:
                 first_found = (found, name_)
             if found is not None and found[2]:
@@ -216,6 +292,8 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> SourceTable:
                 break
         if rows is None and first_found is not None:
             rows, candidate = first_found
+    except UnreadableFileError:
+        raise
     except _EXCEL_ERRORS as error:
         raise UnreadableFileError(f"{name} is not a readable Excel workbook ({type(error).__name__})") from None
     finally:
@@ -243,13 +321,27 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> SourceTable:
     return SourceTable(table_name, frame, None, None, dropped + skipped_footer, sheets)
 
 
-def _sheet_rows(worksheet: object) -> tuple[int, list[str | None], list[list[str | None]], list[int]] | None:
-    """Header row number, header cells, data rows and their sheet row numbers; None for an empty sheet or a chart."""
+def _sheet_rows(worksheet: object, name: str) -> tuple[int, list[str | None], list[list[str | None]], list[int]] | None:
+    """Header row number, header cells, data rows and their sheet row numbers; None for an empty sheet or a chart.
+
+    The sheet's own <dimension> is ignored (writers set it to A1:XFD1048576 when whole columns are formatted), and
+    the columns and cells read are capped before they pile up.
+    """
     if not isinstance(worksheet, ReadOnlyWorksheet | Worksheet):
         return None
-    header_row, header, body, numbers = 0, None, [], []
+    if isinstance(worksheet, ReadOnlyWorksheet):
+        worksheet.reset_dimensions()
+    header_row, header, body, numbers, cells_read = 0, None, [], [], 0
     for number, values in enumerate(worksheet.values, start=1):
         cells = [_cell_text(value) for value in values]
+        while cells and cells[-1] is None:
+            cells.pop()
+        _check_width(len(cells), name, number)
+        cells_read += len(cells)
+        if cells_read > MAX_XLSX_CELLS:
+            raise UnreadableFileError(
+                f"{name}: more than {MAX_XLSX_CELLS:,} cells by row {number:,}; save the sheet as CSV and upload that"
+            )
         if header is None:
             if any(cell is not None for cell in cells):
                 header_row, header = number, cells
@@ -262,6 +354,15 @@ def _sheet_rows(worksheet: object) -> tuple[int, list[str | None], list[list[str
         body.pop()
         numbers.pop()
     return header_row, header, body, numbers
+
+
+def _check_width(width: int, name: str, line: int) -> None:
+    """Refuse a row wider than MAX_COLUMNS before it becomes a table column."""
+    if width > MAX_COLUMNS:
+        raise UnreadableFileError(
+            f"{name}: line {line:,} has {width:,} columns; the limit is {MAX_COLUMNS:,}. "
+            "Export only the columns you need"
+        )
 
 
 def _cell_text(value: object) -> str | None:
@@ -285,35 +386,124 @@ def _cell_text(value: object) -> str | None:
 def _read_text(data: bytes, name: str) -> SourceTable:
     if _BLANK.fullmatch(data):
         raise UnreadableFileError(f"{name}: no header row found (the file holds only blank lines)")
-    encoding, utf8 = _to_utf8(data, name)
+    encoding, utf8, notes = _to_utf8(data, name)
     del data
+    _check_no_nul(utf8, name)
+    if _BLANK.fullmatch(utf8, len(codecs.BOM_UTF8) if utf8.startswith(codecs.BOM_UTF8) else 0):
+        raise UnreadableFileError(f"{name}: no header row found (the file holds only a byte-order mark)")
     sample = utf8[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
     delimiter = _sniff_delimiter(sample)
+    start, preamble = _preamble_end(sample, delimiter)
+    if start:
+        utf8 = utf8[start:]
+        notes = (*notes, f"{name}: skipped {preamble} line(s) above the header (a report title or filter lines)")
+    _check_header(utf8, delimiter, name)
     end, footer_lines = _footer_cut(utf8, delimiter)
     try:
         frame = _read_with_pyarrow(utf8, end, delimiter)
     except pa.ArrowInvalid:
         frame = _read_tolerant(utf8, end, delimiter, name)
     del utf8
+    _check_cell_sizes(frame, name)
     frame, dropped = _clean_frame(frame, name)
-    return SourceTable(name, frame, encoding, delimiter, dropped + footer_lines)
+    return SourceTable(name, frame, encoding, delimiter, dropped + footer_lines, notes=notes)
 
 
-def _to_utf8(data: bytes, name: str) -> tuple[str, bytes]:
-    """Detect the encoding and return it with the content as UTF-8 bytes (one copy at most, none for UTF-8)."""
+def _preamble_end(sample: str, delimiter: str) -> tuple[int, int]:
+    """Byte offset of the real header and the number of lines above it, for report exports with a title block.
+
+    Lines with at most one filled cell above a line of at least three cells, which the next line matches in width,
+    are a preamble (a title, "Filtered By: ...", blank lines); (0, 0) when the file starts with its header.
+    """
+    lines = sample.splitlines(keepends=True)[:30]
+    widths = [sum(1 for cell in row if cell.strip()) for row in csv.reader(lines, delimiter=delimiter)]
+    if len(widths) != len(lines) or not widths or widths[0] > 1:
+        return 0, 0
+    for i in range(1, len(widths) - 1):
+        if widths[i] > 1:
+            if widths[i] >= 3 and len(next(csv.reader([lines[i + 1]], delimiter=delimiter), [])) >= widths[i]:
+                return len("".join(lines[:i]).encode("utf-8")), i
+            return 0, 0
+    return 0, 0
+
+
+def _check_no_nul(utf8: bytes, name: str) -> None:
+    """A NUL byte is never CRM text: refuse the file and say on which line it sits."""
+    position = utf8.find(b"\x00")
+    if position >= 0:
+        line = utf8.count(b"\n", 0, position) + 1
+        raise UnreadableFileError(f"{name}: line {line:,} holds a NUL byte (binary data); this is not a text export")
+
+
+def _check_header(utf8: bytes, delimiter: str, name: str) -> None:
+    """Refuse a header longer than MAX_HEADER_BYTES or wider than MAX_COLUMNS before any table is built."""
+    newline = utf8.find(b"\n", 0, MAX_HEADER_BYTES + 1)
+    if newline < 0 and len(utf8) > MAX_HEADER_BYTES:
+        raise UnreadableFileError(
+            f"{name}: the first line is longer than {MAX_HEADER_BYTES >> 20} MB without a line break; "
+            "this is not a table with a header row"
+        )
+    head = utf8[: newline if newline >= 0 else len(utf8)].decode("utf-8", "replace")
+    _check_width(len(next(csv.reader([head], delimiter=delimiter), [])), name, 1)
+
+
+def _check_cell_sizes(frame: pd.DataFrame, name: str) -> None:
+    """Refuse a cell longer than MAX_CELL_CHARS, naming its row and column (no CRM field is that long)."""
+    for column in frame.columns:
+        lengths = pc.utf8_length(pa.array(frame[column].array))
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_CHARS:
+            row = frame.index[pc.index(lengths, longest).as_py()]
+            raise UnreadableFileError(
+                f"{name}: row {row:,}, column {escape_control(str(column))!r} holds {longest:,} characters; "
+                f"the limit is {MAX_CELL_CHARS:,} per cell"
+            )
+
+
+def _to_utf8(data: bytes, name: str) -> tuple[str, bytes, tuple[str, ...]]:
+    """Detect the encoding; return it, the content as UTF-8 bytes (one copy at most, none for UTF-8), and notes."""
     if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", data  # the BOM is dropped from the first header name, saving a copy of the file
+        return "utf-8-sig", data, ()  # the BOM is dropped from the first header name, saving a copy of the file
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            return codec, _recode(memoryview(data)[len(bom) :], codec)
-    if b"\x00" in data[:_SNIFF_BYTES]:
+            return codec, _recode(memoryview(data)[len(bom) :], codec), ()
+    utf16 = _bomless_utf16(data[:_SNIFF_BYTES])
+    if utf16 is not None:
+        note = f"{name}: read as {utf16.upper()} (the file has no byte-order mark); check accented names"
+        return utf16, _recode(data, utf16), (note,)
+    if _looks_binary(data[:_SNIFF_BYTES]):
         raise UnreadableFileError(f"{name}: not a CSV, TSV or Excel file (it looks like binary data)")
     if data.isascii() or _is_utf8(data):
-        return "utf-8", data
+        return "utf-8", data, ()
+    mixed = _utf8_with_cp1252_bytes(data, name)
+    if mixed is not None:
+        return "utf-8", mixed[0], (mixed[1],)
     encoding = _guess_single_byte_encoding(data)
     if encoding is None:
         raise UnreadableFileError(f"{name}: not a CSV, TSV or Excel file (the text encoding is not recognised)")
-    return encoding, _recode(data, encoding)
+    note = f"{name}: the text is not UTF-8; read as {encoding}. Check that accented names look right"
+    return encoding, _recode(data, encoding), (note,)
+
+
+def _looks_binary(head: bytes) -> bool:
+    """More than 1% control bytes (other than tab, CR, LF, FF) in the head: binary, not text with a stray NUL."""
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > max(1, len(head) // 100)
+
+
+_CONTROL_BYTES = bytes([*range(9), 11, *range(14, 32)])
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 without a BOM: ASCII text then has a NUL in every other byte (odd bytes for LE, even for BE)."""
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -324,6 +514,32 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+_STRAY = re.compile("[\udc80-\udcff]")  # undecodable bytes under errors="surrogateescape"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _utf8_with_cp1252_bytes(data: bytes, name: str) -> tuple[bytes, str] | None:
+    """A UTF-8 file with a few stray Windows-1252 bytes (one pasted cell): keep the UTF-8, read the strays as cp1252.
+
+    Used only when valid multi-byte UTF-8 characters outnumber the invalid bytes; the note says how many bytes
+    were read as cp1252 and on which line the first one is.
+    """
+    valid = sum(1 for _ in zip(range(10_000), _UTF8_MULTIBYTE.finditer(data), strict=False))
+    if not valid:
+        return None
+    text = data.decode("utf-8", errors="surrogateescape")
+    strays = [m.start() for _, m in zip(range(valid + 1), _STRAY.finditer(text), strict=False)]
+    if not strays or len(strays) > valid:
+        return None
+    first_line = text.count("\n", 0, strays[0]) + 1
+    fixed = _STRAY.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), text)
+    note = (
+        f"{name}: {len(strays):,} byte(s) are not UTF-8 (the first on line {first_line:,}); "
+        "they were read as Windows-1252. Check those values"
+    )
+    return fixed.encode("utf-8"), note
 
 
 def _guess_single_byte_encoding(data: bytes) -> str | None:
@@ -458,7 +674,11 @@ def _read_tolerant(utf8: bytes, end: int, delimiter: str, name: str) -> pd.DataF
     csv.field_size_limit(1 << 30)
     body = utf8 if end == len(utf8) else utf8[:end]
     text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8", errors="replace", newline="")
-    width = max((len(row) for row in csv.reader(text, delimiter=delimiter)), default=1)
+    width = 1
+    for line, row in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+        if len(row) > width:
+            _check_width(len(row), name, line)
+            width = len(row)
     try:
         raw = pd.read_csv(
             io.BytesIO(body),

@@ -15,6 +15,7 @@ import pandas as pd
 from salesops.i18n import translate
 from salesops.ingest.fields import FIELDS
 from salesops.ingest.values import (
+    amount_currencies,
     is_blank,
     normalize_activity_type,
     normalize_stage,
@@ -90,7 +91,9 @@ def _parse(kind: str, raw: pd.Series, name: str, rejects: _Rejections) -> pd.Ser
     """Parse one column by its kind; non-blank values that fail to parse reject their row."""
     blank = is_blank(raw)
     if kind not in ("id", "text", "stage", "activity_type"):
-        blank = blank | raw.astype("string").str.upper().isin(_NULL_WORDS).fillna(False)
+        # "NaN" is a missing date, but in a number column it is rejected like "inf" or "1e309": not a number.
+        words = _NULL_WORDS if kind in ("date", "datetime") else tuple(w for w in _NULL_WORDS if w != "NAN")
+        blank = blank | raw.astype("string").str.upper().isin(words).fillna(False)
         raw = raw.mask(blank)
     if kind in ("date", "datetime"):
         parsed = parse_dates(raw)
@@ -152,6 +155,29 @@ def _deal_status(values: dict[str, pd.Series], index: pd.Index) -> pd.Series:
     return status
 
 
+def _currencies(values: dict[str, pd.Series], raw_amount: pd.Series, notes: list[str]) -> None:
+    """Give each amount its currency (the currency column, else the symbol it is written with); note a mix."""
+    written = amount_currencies(raw_amount)
+    given = values.get("currency")
+    currency = written if given is None else given.astype("string").str.strip().str.upper().fillna(written)
+    if currency.notna().any():
+        values["currency"] = currency
+    counts = currency[values["amount"].notna()].value_counts() if "amount" in values else currency.value_counts()
+    if len(counts) > 1:
+        listed = ", ".join(f"{code} {n:,}" for code, n in counts.sort_index().items())
+        notes.append(
+            translate(
+                "Amounts are in {n} currencies ({listed}): each record keeps its currency, and amounts in different "
+                "currencies are never added together.",
+                n=len(counts),
+                listed=listed,
+            )
+        )
+        bare_dollar = raw_amount.astype("string").str.contains(r"(?<![A-Z])\$", regex=True).fillna(False)
+        if given is None and bare_dollar.any():
+            notes.append(translate("Amounts written with a bare $ were read as US dollars (USD)."))
+
+
 def validate(
     frame: pd.DataFrame,
     entity: str,
@@ -201,6 +227,9 @@ def validate(
                 fields=", ".join(key_columns[:5]),
             )
         )
+
+    if "currency" in kinds and (raw_amount := _column(frame, mapping, "amount")) is not None:
+        _currencies(values, raw_amount, notes)
 
     if entity == "deals":
         status = _deal_status(values, frame.index)

@@ -15,6 +15,7 @@ Rules for ambiguous input, decided once per column rather than per value:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -299,6 +300,26 @@ def _decimal_marks(digits: pa.Array) -> np.ndarray:
     marks = np.where(both | single_comma | single_dot, np.where(last_is_comma, ",", "."), "")
     marks = np.where(ambiguous & single_comma, "," if column_uses_comma else "", marks)
     return np.where(ambiguous & single_dot, "" if column_uses_comma else ".", marks)
+
+
+_SYMBOL_CODES = {"US$": "USD", "$": "USD", "CA$": "CAD", "C$": "CAD", "A$": "AUD", "AU$": "AUD", "NZ$": "NZD",
+                 "HK$": "HKD", "S$": "SGD", "R$": "BRL", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB",
+                 "₩": "KRW", "₺": "TRY", "₪": "ILS", "₫": "VND", "฿": "THB", "₴": "UAH", "₦": "NGN", "₱": "PHP",
+                 "RMB": "CNY", "zł": "PLN", "Kč": "CZK", "Ft": "HUF", "Rs": "INR", "Fr": "CHF"}  # fmt: skip
+_CODE = re.compile(r"(US\$|CA\$|C\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|[$€£¥₹₽₩₺₪₫฿₴₦₱]|\b[A-Z]{3}\b|RMB|zł|Kč|Ft|Rs|Fr)")
+
+
+def amount_currencies(values: pd.Series) -> pd.Series:
+    """The currency each amount is written in ("$1,200" → USD, "1.200 €" → EUR, "JPY 300" → JPY), else <NA>.
+
+    A bare "$" is read as USD (the note the import shows says so); three capital letters count as an ISO code.
+    """
+
+    def parse(distinct: pd.Series) -> np.ndarray:
+        found = distinct.str.extract(_CODE.pattern, expand=False)
+        return np.asarray(found.map(lambda m: _SYMBOL_CODES.get(m, m) if isinstance(m, str) else None), dtype=object)
+
+    return _categorise(values, parse, _TEXT)
 
 
 # ---------------------------------------------------------------------------------------------------- categories

@@ -23,6 +23,7 @@ class FilterOptions:
     products: tuple[str, ...]
     first_close: date | None
     last_close: date | None
+    currencies: tuple[str, ...] = ()  # the deals' currencies, the most used first
 
 
 def _distinct(conn: Connection, column, workspace_column) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
@@ -56,4 +57,16 @@ def filter_options(conn: Connection, workspace_id: int) -> FilterOptions:
         products=_choices(product),
         first_close=first,
         last_close=last,
+        currencies=deal_currencies(conn, workspace_id),
     )
+
+
+def deal_currencies(conn: Connection, workspace_id: int) -> tuple[str, ...]:
+    """The currencies the workspace's deals are in, the one with the most deals first."""
+    rows = conn.execute(
+        select(deals.c.currency)
+        .where(deals.c.workspace_id == workspace_id, deals.c.currency.is_not(None))
+        .group_by(deals.c.currency)
+        .order_by(func.count().desc(), deals.c.currency)
+    ).scalars()
+    return tuple(str(code) for code in rows)

@@ -117,6 +117,8 @@ def deal_conditions(
         conditions.append(c.lead_source.in_(filters.sources))
     if filters.products:
         conditions.append(c.product.in_(filters.products))
+    if filters.currency and "currency" in c:  # pipeline snapshots carry no currency
+        conditions.append(c.currency == filters.currency)
     return conditions
 
 

@@ -14,6 +14,7 @@ from salesops.store.migrate import upgrade_to_head
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "salesops.db"
+BUSY_TIMEOUT_MS = 10_000  # how long a SQLite statement waits for another writer before the write is retried
 
 
 def default_url() -> str:
@@ -31,9 +32,9 @@ def default_url() -> str:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first, so switching to WAL also waits its turn
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA threads=2")  # index builds after a bulk import sort on both cores
     cursor.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from salesops.store.schema import RECORD_TABLES, import_batches, workspaces
 
@@ -27,16 +29,29 @@ def now() -> datetime:
 
 
 def get_or_create(conn: Connection, name: str) -> int:
-    """The id of workspace ``name``, created when it does not exist yet."""
+    """The id of workspace ``name``, created when it does not exist yet.
+
+    Race-free: the insert does nothing when another session created the same name first (unique name), and the
+    row is then read back, so two first imports into a new workspace both land in the same one.
+    """
     name = name.strip()
     if not name:
         raise ValueError("A workspace needs a name.")
     found = conn.execute(select(workspaces.c.id).where(workspaces.c.name == name)).scalar()
     if found is not None:
         return int(found)
-    key = conn.execute(workspaces.insert().values(name=name, created_at=now(), data_version=0)).inserted_primary_key
-    assert key is not None  # an INSERT of one row always reports its key
-    return int(key[0])
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    values = {"name": name, "created_at": now(), "data_version": 0}
+    conn.execute(insert(workspaces).values(**values).on_conflict_do_nothing(index_elements=["name"]))
+    return int(conn.execute(select(workspaces.c.id).where(workspaces.c.name == name)).scalar_one())
+
+
+def delete_if_unused(conn: Connection, workspace_id: int) -> bool:
+    """Delete a workspace that never received an import (a failed first import must not leave an empty one)."""
+    used = conn.execute(select(import_batches.c.id).where(import_batches.c.workspace_id == workspace_id).limit(1))
+    if used.first() is not None:
+        return False
+    return bool(conn.execute(delete(workspaces).where(workspaces.c.id == workspace_id)).rowcount)
 
 
 def find(conn: Connection, name: str) -> int | None:

@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from salesops.chart_theme import COLORS, COLORWAY, FONT, TEMPLATE_NAME  # noqa: F401 - re-exported
+from salesops.export.safe import inert_figure
 
 MONEY_HOVER = ":$,.0f"
 PERCENT_HOVER = ":.1%"
@@ -38,7 +39,12 @@ Axis = Literal["x", "y"]
 
 
 def show(fig: go.Figure, key: str) -> None:
-    """Draw ``fig`` in the product template at full width (the template wins over Streamlit's own theme)."""
+    """Draw ``fig`` in the product template at full width (the template wins over Streamlit's own theme).
+
+    CRM values in its labels, legends and hovers are shown as text (``inert_figure``): a rep named
+    ``<a href=...>`` is not a live link.
+    """
+    inert_figure(fig)
     fig.update_layout(template=TEMPLATE_NAME)
     st.plotly_chart(fig, key=key, width="stretch", theme=None)
 

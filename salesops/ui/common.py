@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -12,10 +11,11 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from salesops import demo
-from salesops.export.safe import csv_bytes
+from salesops.export.safe import csv_bytes, markdown_escape
 from salesops.i18n import DEFAULT_LANGUAGE, offered_languages, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
+from salesops.store.transactions import run_write
 
 WORKSPACE_KEY = "app_workspace_id"
 LANGUAGE_KEY = "app_language"
@@ -83,8 +83,7 @@ def _create_workspace() -> None:
     name = str(st.session_state.get("app_new_workspace_name", "")).strip()
     if not name:
         return
-    with engine().begin() as conn:
-        created = ws.get_or_create(conn, name)
+    created = run_write(engine(), lambda conn: ws.get_or_create(conn, name))
     st.session_state[WORKSPACE_KEY] = created
     st.session_state["app_workspace_select"] = created
 
@@ -131,10 +130,6 @@ def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, fi
     st.download_button(label, data=build, file_name=file_name, mime="text/csv", on_click="ignore", key=key)
 
 
-# Enough to stop emphasis, code, links, images and HTML; "." and "-" stay as they are (file names, amounts).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$])")
-
-
 def plain(text: object) -> str:
     """``text`` (a CRM value, a file name) escaped so Markdown shows it literally: no links, images or markup."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return markdown_escape(text)

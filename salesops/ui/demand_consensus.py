@@ -9,6 +9,7 @@ import streamlit as st
 
 from salesops.demand.consensus import LABELS, SOURCES, Consensus, LeadBasis, blend, explain, side_by_side
 from salesops.formatting import money
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, language, plain, t, workspace_id
 from salesops.ui.demand_leads import cached_leads, lead_count
 from salesops.ui.demand_view import DemandForecast
@@ -82,7 +83,7 @@ def render(outcome: DemandForecast, pipeline: pd.DataFrame | None) -> Consensus 
         x=sources.index, y=result.frame["consensus"], mode="lines", line={"width": 4}, name=t("Demand for the plan")
     )
     fig.update_layout(title=t("The three forecasts and the demand for the plan"), legend={"orientation": "h"})
-    st.plotly_chart(fig, key="demand_consensus_chart", width="stretch")
+    show(fig, "demand_consensus_chart")
     for line in explain(sources, basis, language()):
         st.markdown("- " + plain(line))
     csv_download(result.frame.reset_index(), t("Download consensus (CSV)"), "demand_consensus.csv", "demand_dl_cons")

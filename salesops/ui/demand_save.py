@@ -12,7 +12,7 @@ import streamlit as st
 from salesops.demand.consensus import Consensus, plan_demand, record
 from salesops.plan import latest_plan, save_draft
 from salesops.plan.drafts import LINE_COLUMNS
-from salesops.ui.common import engine, t, workspace_id
+from salesops.ui.common import engine, plain, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 PIPELINE_METRICS = ("commit", "best_case", "pipeline_weighted")
@@ -123,7 +123,7 @@ def render(
     text = t(
         "plan version {version}: “{name}” ({status}, {when}, {n} lines)",
         version=plan.version,
-        name=plan.name,
+        name=plain(plan.name),
         status=t(plan.status),
         when=f"{plan.created_at:%Y-%m-%d %H:%M}",
         n=len(plan.lines),

@@ -11,6 +11,7 @@ from salesops.filters import Filters
 from salesops.forecast import ForecastResult, forecast_series
 from salesops.forecast.series import weekly_series
 from salesops.formatting import money
+from salesops.ui.charts import show
 from salesops.ui.common import csv_download, data_version, engine, plain, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
@@ -54,7 +55,7 @@ def render(outcome: DemandForecast) -> None:
     fig.add_scatter(x=recent.index, y=recent.to_numpy(), mode="lines", name=t("Actual"))
     fig.add_scatter(x=frame.index, y=frame["mean"], mode="lines+markers", name=t("Weekly forecast"))
     fig.update_layout(title=t("Per week (weeks from Monday)"), legend={"orientation": "h"})
-    st.plotly_chart(fig, key="demand_weekly_chart", width="stretch")
+    show(fig, "demand_weekly_chart")
     st.markdown(
         t("**Weekly model:** {model}  \n**Why:** {note}", model=plain(result.model), note=plain(result.method_note))
     )

@@ -34,8 +34,16 @@ def cached_options(workspace: int, version: int) -> FilterOptions:
 
 
 def current_filters() -> Filters:
-    """The filters the user set for the current workspace (all data when none)."""
-    return st.session_state.get(_STORE, {}).get(workspace_id(), Filters())
+    """The filters the user set for the current workspace (all data when none).
+
+    When the deals are in several currencies, one currency is always chosen (the most used unless the user picked
+    another), so no figure adds amounts in different currencies together.
+    """
+    saved: Filters = st.session_state.get(_STORE, {}).get(workspace_id(), Filters())
+    currencies = cached_options(workspace_id(), data_version()).currencies
+    if len(currencies) > 1 and saved.currency not in currencies:
+        return replace(saved, currency=currencies[0])
+    return saved if len(currencies) > 1 else replace(saved, currency=None)
 
 
 def _save(filters: Filters) -> None:
@@ -119,6 +127,22 @@ def filter_sidebar(*, all_history: bool = False) -> Filters:
             else t("Default: the last 12 complete months up to the as-of date."),
         )
         chosen = _choices(options, current)
+        if len(options.currencies) > 1:
+            currency = st.selectbox(
+                t("Currency"),
+                options.currencies,
+                index=options.currencies.index(current.currency) if current.currency in options.currencies else 0,
+                key=f"filters_currency_{ws}",
+                help=t("Deals are in several currencies: figures show one at a time and never add them together."),
+            )
+            st.caption(
+                t(
+                    "Deals are in {n} currencies; figures show {code} only (deals without a currency are left out).",
+                    n=len(options.currencies),
+                    code=currency,
+                )
+            )
+            current = replace(current, currency=currency)
         if st.button(t("Clear filters"), key=f"filters_clear_{ws}"):
             for key in [k for k in st.session_state if str(k).startswith("filters_") and k != _STORE]:
                 del st.session_state[key]

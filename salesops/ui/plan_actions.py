@@ -61,12 +61,17 @@ def render_actions(report: PlanReport) -> None:
         disabled=plan.read_only,
         column_config={
             "area": st.column_config.SelectboxColumn(
-                t("Area"), options=list(AREAS), required=True, help=", ".join(t(AREA_LABELS[a]) for a in AREAS)
+                t("Area"), options=list(AREAS), required=True, format_func=lambda a: t(AREA_LABELS.get(str(a), str(a)))
             ),
             "action": st.column_config.TextColumn(t("Action"), required=True, width="large"),
             "owner": st.column_config.TextColumn(t("Owner")),
             "due": st.column_config.DateColumn(t("Due")),
-            "status": st.column_config.SelectboxColumn(t("Status"), options=list(ACTION_STATUSES), required=True),
+            "status": st.column_config.SelectboxColumn(
+                t("Status"),
+                options=list(ACTION_STATUSES),
+                required=True,
+                format_func=lambda s: t(str(s).replace("_", " ")),
+            ),
             "needs_signoff": st.column_config.CheckboxColumn(t("Needs executive sign-off")),
         },
     )

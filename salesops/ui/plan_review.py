@@ -57,7 +57,8 @@ def render(report: PlanReport) -> None:
     if review.months.empty:
         return
     st.metric(t("Plan accuracy (MAPE over the months seen)"), fmt.percent(review.mape, 1))
-    show_table(review.months, key="plan_review_table")
+    words = review.months.assign(cause=[t(str(c).replace("_", " ")) for c in review.months["cause"]])
+    show_table(words, key="plan_review_table")
     causes = review.months["cause"].value_counts()
     st.markdown(
         t(

@@ -76,8 +76,10 @@ def _sales() -> dict[str, Any]:
         t("Rep attrition (% a month)"), 0.0, 20.0, step=0.1, format="%.2f", key="supply_attrition"
     )
     lead = cols[3].slider(t("Recruiting lead time (months)"), 0, 12, key="supply_lead")
-    cost = cols[4].number_input(t("Rep cost a month ($)"), 0.0, step=500.0, key="supply_rep_cost")
-    quota = cols[5].number_input(t("New rep annual quota ($)"), 0.0, step=10_000.0, key="supply_rep_quota")
+    cost = cols[4].number_input(t("Rep cost a month ($)"), 0.0, step=500.0, format="%.0f", key="supply_rep_cost")
+    quota = cols[5].number_input(
+        t("New rep annual quota ($)"), 0.0, step=10_000.0, format="%.0f", key="supply_rep_quota"
+    )
     return {
         "ramp_months": int(ramp_months),
         "ramp_shape": shape,
@@ -90,16 +92,24 @@ def _sales() -> dict[str, Any]:
 
 def _service() -> ServiceSettings:
     cols = st.columns(5)
-    heads = cols[0].number_input(t("Support / onboarding staff"), 0.0, step=1.0, key="supply_support_heads")
-    per_head = cols[1].number_input(t("Hours per head a month"), 1.0, step=5.0, key="supply_hours_per_head")
+    heads = cols[0].number_input(
+        t("Support / onboarding staff"), 0.0, step=1.0, format="%.0f", key="supply_support_heads"
+    )
+    per_head = cols[1].number_input(
+        t("Hours per head a month"), 1.0, step=5.0, format="%.0f", key="supply_hours_per_head"
+    )
     utilisation = cols[2].slider(t("Utilisation (%)"), 10, 100, key="supply_utilisation")
-    cost = cols[3].number_input(t("Support cost a month ($)"), 0.0, step=500.0, key="supply_support_cost")
+    cost = cols[3].number_input(
+        t("Support cost a month ($)"), 0.0, step=500.0, format="%.0f", key="supply_support_cost"
+    )
     lead = cols[4].slider(t("Support hiring lead (months)"), 0, 6, key="supply_support_lead")
     more = st.columns(3)
     contracted = more[0].number_input(
-        t("Contractor hours already a month"), 0.0, step=10.0, key="supply_contractor_hours"
+        t("Contractor hours already a month"), 0.0, step=10.0, format="%.0f", key="supply_contractor_hours"
     )
-    c_cost = more[1].number_input(t("Contractor cost a month ($)"), 0.0, step=500.0, key="supply_contractor_cost")
+    c_cost = more[1].number_input(
+        t("Contractor cost a month ($)"), 0.0, step=500.0, format="%.0f", key="supply_contractor_cost"
+    )
     notice = more[2].slider(t("Contractor notice (months)"), 0, 3, key="supply_contractor_notice")
     return ServiceSettings(
         support_heads=float(heads),
@@ -117,10 +127,12 @@ def _inventory() -> Inventory | None:
     if not st.toggle(t("We ship goods: plan inventory"), key="supply_inventory"):
         return None
     cols = st.columns(5)
-    on_hand = cols[0].number_input(t("Units on hand"), 0.0, step=10.0, key="supply_on_hand")
-    supply = cols[1].number_input(t("Units supplied a month"), 0.0, step=10.0, key="supply_monthly_supply")
+    on_hand = cols[0].number_input(t("Units on hand"), 0.0, step=10.0, format="%.0f", key="supply_on_hand")
+    supply = cols[1].number_input(
+        t("Units supplied a month"), 0.0, step=10.0, format="%.0f", key="supply_monthly_supply"
+    )
     lead = cols[2].slider(t("Supply lead time (months)"), 0, 12, key="supply_stock_lead")
-    safety = cols[3].number_input(t("Safety stock (units)"), 0.0, step=10.0, key="supply_safety")
+    safety = cols[3].number_input(t("Safety stock (units)"), 0.0, step=10.0, format="%.0f", key="supply_safety")
     per_deal = cols[4].number_input(t("Units per won deal"), 0.0, step=1.0, key="supply_units_per_deal")
     return Inventory(float(on_hand), float(supply), int(lead), float(safety), float(per_deal))
 
@@ -130,7 +142,7 @@ def _constraints() -> tuple[Constraint, ...]:
     with st.form("supply_constraint_form", clear_on_submit=True, border=False):
         cols = st.columns([3, 2, 2, 2, 1])
         name = cols[0].text_input(t("Constraint (vendor, machine, tool, budget, people…)"), key="supply_c_name")
-        capacity = cols[1].number_input(t("Capacity a month"), 0.0, step=10.0, key="supply_c_capacity")
+        capacity = cols[1].number_input(t("Capacity a month"), 0.0, step=10.0, format="%.0f", key="supply_c_capacity")
         per_deal = cols[2].number_input(t("Used per won deal"), 0.0, step=0.5, key="supply_c_per_deal")
         unit = cols[3].text_input(t("Unit"), value="units", key="supply_c_unit")
         cols[4].write("")
@@ -171,7 +183,9 @@ def _goal() -> dict[str, Any]:
         help=t("A hire is made only when the margin on the revenue it protects exceeds its cost."),
     )
     cap = cols[2].number_input(t("Headcount cap on new hires (0 = none)"), 0, step=1, key="supply_headcount_cap")
-    budget = cols[3].number_input(t("Hiring budget cap ($, 0 = none)"), 0.0, step=50_000.0, key="supply_budget_cap")
+    budget = cols[3].number_input(
+        t("Hiring budget cap ($, 0 = none)"), 0.0, step=50_000.0, format="%.0f", key="supply_budget_cap"
+    )
     return {
         "revenue_value": float(margin) / 100 if goal == "pays" else None,
         "headcount_cap": int(cap) or None,
@@ -183,7 +197,7 @@ def render(base: SupplyBase) -> SupplySettings:
     """The "Supply assumptions" expander; returns the settings (what-ifs and planned hires are added later)."""
     defaults = _defaults(base)
     _seed(defaults)
-    with st.expander(t("Supply assumptions"), expanded=True):
+    with st.expander(t("Supply assumptions"), expanded=False):
         st.markdown(t("**Sales team**"))
         sales = _sales()
         st.markdown(t("**Service and fulfilment**"))

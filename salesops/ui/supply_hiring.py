@@ -23,7 +23,7 @@ def planned_hires(periods: list[str]) -> tuple[PlannedHire, ...]:
     """The form to add a planned hire and the list with pin and remove; returns the hires inside the horizon."""
     st.session_state.setdefault(PLANNED, [])
     with st.form("supply_hire_form", clear_on_submit=False, border=False):
-        cols = st.columns([2, 2, 1, 1, 1])
+        cols = st.columns([2, 2, 1, 1, 2])
         role = cols[0].selectbox(
             t("Role"), list(ROLE_LABELS), format_func=lambda r: t(ROLE_LABELS[r]), key="supply_hire_role"
         )

@@ -14,7 +14,9 @@ from salesops.ingest.fields import ENTITIES, FIELDS
 from salesops.ingest.load import BatchResult, UndoError, undo_batch
 from salesops.ingest.pipeline import Prepared, UnreadableFileError, check, load, prepare
 from salesops.ingest.presets import get_preset, list_presets, save_preset
+from salesops.ingest.readers import check_upload_size, display_name
 from salesops.ingest.validate import Validated
+from salesops.store.transactions import StoreError, run_write
 from salesops.ui.common import engine as shared_engine
 from salesops.ui.common import plain, t, workspace_id
 from salesops.ui.stage_order import stage_order_editor
@@ -31,12 +33,14 @@ def _prepared_for(uploaded, sheet: str | None = None) -> list[Prepared] | str:  
     cache: dict = st.session_state.setdefault(_PREPARED_KEY, {})
     key = (uploaded.file_id, sheet)
     if key not in cache:
+        name = display_name(uploaded.name)
         try:
+            check_upload_size(uploaded.size, name)  # before the bytes are parsed (the browser's cap can be bypassed)
             cache[key] = prepare(uploaded.getvalue(), uploaded.name, sheet=sheet)
         except UnreadableFileError as exc:
-            cache[key] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=str(exc))
+            cache[key] = t("{name} cannot be read: {reason}", name=name, reason=str(exc))
         except Exception as exc:  # noqa: BLE001 - any reader failure is shown as a message, never a traceback
-            cache[key] = t("{name} cannot be read: {reason}", name=uploaded.name, reason=repr(exc)[:200])
+            cache[key] = t("{name} cannot be read: {reason}", name=name, reason=repr(exc)[:200])
     return cache[key]
 
 
@@ -102,7 +106,7 @@ def _summary(validated: Validated, prepared: Prepared) -> None:
     cols[2].metric(t("Will be rejected"), f"{len(validated.rejected):,}")
     cols[3].metric(t("Footer/blank rows skipped"), f"{prepared.table.skipped_rows:,}")
     for note in validated.notes:
-        st.warning(note)
+        st.warning(plain(note))
     if not validated.rejected.empty:
         reasons = validated.rejected["reason"].str.replace(r" '.*'$", "", regex=True).value_counts()
         st.dataframe(reasons.rename_axis(t("Reason")).reset_index(name=t("Rows")), hide_index=True, width="content")
@@ -115,7 +119,7 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
     det = prepared.detection
     title = t(
         "{name} — {source} export, {entity} ({rows} rows, {confidence} sure)",
-        name=prepared.name,
+        name=plain(prepared.name),
         source=det.source_format.capitalize(),
         entity=prepared.entity or t("unrecognised"),
         rows=f"{len(prepared.table.frame):,}",
@@ -153,10 +157,11 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
                 st.caption(t("This workspace already has a preset named {name}: saving replaces it.", name=plain(name)))
             if st.button(t("Save preset"), key=f"{key}_preset_save") and name.strip():
                 try:
-                    with shared_engine().begin() as conn:
-                        replaced = save_preset(conn, workspace_id(), name, entity, mapping)
-                except ValueError as exc:
-                    st.error(str(exc))
+                    replaced = run_write(
+                        shared_engine(), lambda conn: save_preset(conn, workspace_id(), name, entity, mapping)
+                    )
+                except (ValueError, StoreError) as exc:
+                    st.error(plain(exc))
                 else:
                     list_presets_cached.clear()
                     done = t("Replaced preset {name} of this workspace.", name=plain(name)) if replaced else None
@@ -164,7 +169,7 @@ def _table_panel(prepared: Prepared, key: str) -> Prepared | None:
         try:
             validated = check(chosen)
         except (ValueError, UnreadableFileError) as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return None
         _summary(validated, chosen)
         if entity == "deals":
@@ -216,20 +221,20 @@ def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
     for upload in uploads:
         prepared = _prepared_for(upload)
         if isinstance(prepared, str):
-            st.error(prepared)
+            st.error(plain(prepared))
             continue
         sheets = prepared[0].table.sheets if len(prepared) == 1 else ()
         if len(sheets) > 1:
             shown = prepared[0].name.rsplit("[", 1)[-1].rstrip("]")
             sheet = st.selectbox(
-                t("Sheet of {name}", name=upload.name),
+                t("Sheet of {name}", name=plain(display_name(upload.name))),
                 sheets,
                 index=sheets.index(shown) if shown in sheets else 0,
                 key=f"data_sheet_{upload.file_id}",
             )
             prepared = _prepared_for(upload, sheet)
             if isinstance(prepared, str):
-                st.error(prepared)
+                st.error(plain(prepared))
                 continue
         for i, table in enumerate(prepared):
             picked = _table_panel(table, key=f"data_{upload.file_id}_{i}")
@@ -255,8 +260,9 @@ def upload_section(engine: Engine, workspace_id: int) -> list[BatchResult]:
         try:
             results.append(load(engine, workspace_id, prepared, progress))
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; say so, keep going with the others
-            reason = str(exc)[:300]
-            st.error(t("{name} was not loaded, nothing was changed: {reason}", name=prepared.name, reason=reason))
+            reason = plain(str(exc)[:300])
+            name = plain(prepared.name)
+            st.error(t("{name} was not loaded, nothing was changed: {reason}", name=name, reason=reason))
     bar.progress(1.0, text=t("Done"))
     st.session_state[_RESULTS_KEY] = [r.as_dict() for r in results]
     st.session_state.pop(_PREPARED_KEY, None)
@@ -290,7 +296,7 @@ def last_results(engine: Engine) -> None:
         if r["rows_rejected"]:
             batch_id = r["batch_id"]
             st.download_button(
-                t("Download the {n} rejected rows of {name}", n=r["rows_rejected"], name=r["file_name"]),
+                t("Download the {n} rejected rows of {name}", n=r["rows_rejected"], name=plain(r["file_name"])),
                 data=lambda batch_id=batch_id: _rejected_csv(engine, batch_id),
                 file_name=f"rejected_batch_{batch_id}.csv",
                 mime="text/csv",
@@ -334,14 +340,13 @@ def history_section(engine: Engine, workspace_id: int) -> None:
     )
     if confirm.button(t("Yes, undo it"), key="data_undo", type="primary"):
         try:
-            with engine.begin() as conn:
-                undo_batch(conn, workspace_id, int(batch_id))
+            run_write(engine, lambda conn: undo_batch(conn, workspace_id, int(batch_id)), workspace_id=workspace_id)
             st.session_state.pop(_RESULTS_KEY, None)
             st.cache_data.clear()
             st.toast(t("Batch {id} undone.", id=batch_id))
             st.rerun()
-        except UndoError as exc:
-            st.error(str(exc))
+        except (UndoError, StoreError) as exc:
+            st.error(plain(exc))
     rejected = int(loaded.set_index("id").loc[batch_id, "rows_rejected"])
     if rejected:
         cols[2].download_button(

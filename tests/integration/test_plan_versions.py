@@ -8,14 +8,16 @@ import pytest
 from sqlalchemy import Engine
 
 from salesops.export.scenario import restore_scenario, scenario_json
+from salesops.export.sheets import summary_table
 from salesops.plan import latest_plan, save_draft
 from salesops.plan.actions import load_actions, replace_actions
 from salesops.plan.drafts import ReadOnlyPlanError, plan_version
 from salesops.plan.report import build_report
 from salesops.plan.review import review_plan
 from salesops.plan.versions import compare_versions, new_draft_from, save_version, sign, signoffs, update_assumptions
+from salesops.store.workspaces import get_or_create
 from tests.plan_data import FORMULA, injection_workspace
-from tests.plan_fixtures import PLAN_TOTAL, demand_assumptions
+from tests.plan_fixtures import PLAN_TOTAL, contract_plan, demand_assumptions
 
 
 def test_saved_and_signed_versions_are_read_only_and_a_new_draft_copies_them(engine: Engine) -> None:
@@ -123,3 +125,21 @@ def test_plan_vs_actual_splits_each_month_error_into_its_causes(engine: Engine) 
     assert set(months["cause"]) <= {"volume", "win_rate", "deal_size"}
     assert review.mape == pytest.approx(months["error_pct"].abs().mean())
     assert set(review.lessons) == {"win_rate_change_pct", "deal_size_change_pct", "lead_volume_change_pct"}
+
+
+def test_a_plan_without_supply_says_what_is_missing(engine: Engine) -> None:
+    with engine.begin() as conn:
+        workspace = get_or_create(conn, "Demand only")
+        assert build_report(conn, workspace).missing == (
+            "No plan saved yet: forecast demand on page 2 and save it as a draft plan.",
+        )
+        save_draft(conn, workspace, *contract_plan(with_supply=False))
+        report = build_report(conn, workspace)
+    assert len(report.missing) == 1
+    assert report.missing[0].startswith("No supply part in this plan (capacity, gap, hires): plan supply on page 3")
+    assert report.summary["demand_total"] == PLAN_TOTAL
+    assert report.summary["hires"] is None
+    assert report.capacity.empty
+    assert report.hires.empty
+    summary = summary_table(report)
+    assert summary.loc[summary["item"] == "Missing", "value"].tolist() == list(report.missing)

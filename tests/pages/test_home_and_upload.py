@@ -75,7 +75,7 @@ def test_workbook_sheet_can_be_chosen(app: AppTest) -> None:
     sheet = next(s for s in app.selectbox if s.label == "Sheet of q3.xlsx")
     sheet.set_value("Deals").run()
     assert not app.exception
-    assert any("q3.xlsx[Deals] — Generic export, deals" in e.label for e in app.expander)
+    assert any(r"q3.xlsx\[Deals\] — Generic export, deals" in e.label for e in app.expander)  # name escaped
 
 
 def test_deals_upload_shows_its_stages_in_pipeline_order(app: AppTest) -> None:
@@ -93,6 +93,23 @@ def test_deals_upload_shows_its_stages_in_pipeline_order(app: AppTest) -> None:
     assert list(editor.value["Stage"]) == ["Prospect", "Qualification", "Needs Analysis", "Negotiation/Review"]
     save = next(b for b in app.button if b.label == "Save this stage order")
     assert save.disabled  # nothing to save until the user renumbers a stage
+
+
+def test_a_workspace_name_is_shown_as_text_on_home(app: AppTest, demo_store: str) -> None:
+    """A workspace name with HTML, a Markdown link and a bare URL is shown escaped (no live link, no markup)."""
+    from salesops.store import get_engine
+    from salesops.store import workspaces as ws
+    from salesops.store.transactions import run_write
+    from salesops.ui.common import WORKSPACE_KEY
+
+    engine = get_engine(demo_store)
+    workspace_id = run_write(engine, lambda conn: ws.get_or_create(conn, "Team <b>x</b> [a](http://evil.example)"))
+    engine.dispose()
+    app.session_state[WORKSPACE_KEY] = workspace_id
+    app.run()
+    assert not app.exception
+    headers = [h.value for h in app.subheader]
+    assert "Workspace: Team \\<b\\>x\\</b\\> \\[a\\](h\u2060ttp\\://evil.example)" in headers, headers
 
 
 def test_mapping_editor_proposes_columns_from_their_values(app: AppTest) -> None:

@@ -169,7 +169,6 @@ def test_single_column_file_keeps_lines_after_a_blank_line() -> None:
         (b"Id,Name\n\n,\n", "deals.csv", "header row but no data rows"),
         (bytes(range(256)) * 8, "deals.csv", "not a CSV, TSV or Excel file"),
         (b"PK\x03\x04 definitely not a zip", "deals.xlsx", "is not a readable Excel workbook"),
-        (b"Id,Name\n1,2", "deals.xlsx", "is not a readable Excel workbook"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "deals.xls", "is not a readable Excel workbook"),
     ],
 )
@@ -278,7 +277,7 @@ def test_zip_with_a_workbook_member(tmp_path: Path) -> None:
 
 def test_zip_bomb_guards(monkeypatch: pytest.MonkeyPatch) -> None:
     many = zip_bytes({f"f{i}.csv": b"a,b\n1,2\n" for i in range(201)})
-    with pytest.raises(UnreadableFileError, match="more than 200 files"):
+    with pytest.raises(UnreadableFileError, match="201 files; the limit is 200"):
         read_tables(many, "many.zip")
     monkeypatch.setattr(readers, "MAX_ZIP_UNCOMPRESSED", 1000)
     big = zip_bytes({"big.csv": b"a,b\n" + b"1,2\n" * 1000})
