@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -144,9 +145,12 @@ def test_activity_rollups_follow_inserts_updates_and_undo(engine: Engine, tmp_pa
     assert total_minutes == pytest.approx(110.0)
 
 
+@pytest.mark.parametrize("rebuild_from", [20_000, 1], ids=["indexes-kept", "indexes-dropped-and-rebuilt"])
 def test_failure_half_way_leaves_sqlite_file_byte_for_byte(
-    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebuild_from: int
 ) -> None:
+    # With a threshold of 1 row the failing import has dropped the deal indexes when it fails: they must come back.
+    monkeypatch.setattr(load_module, "_REINDEX_SMALL_STORE", rebuild_from)
     ingest_paths(sqlite_engine, "W", [_write(tmp_path, "deals.csv", DEALS_CSV)])
     with sqlite_engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -167,6 +171,33 @@ def test_failure_half_way_leaves_sqlite_file_byte_for_byte(
         after_dump = list(conn.connection.dbapi_connection.iterdump())  # type: ignore[union-attr]
     assert after_dump == before_dump
     assert hashlib.sha256(db_file.read_bytes()).hexdigest() == before_bytes
+
+
+def _deal_index_names(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deals'")
+        return {str(r[0]) for r in rows if not str(r[0]).startswith("sqlite_autoindex")}
+
+
+def test_first_import_rebuilds_deal_indexes_and_later_small_ones_keep_them(
+    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_module, "_REINDEX_SMALL_STORE", 2)  # the 20,000-row rule, scaled to this small file
+    decisions: list[bool] = []
+    real = load_module._rebuild_pays
+
+    def recorded(*args: Any) -> bool:
+        decisions.append(real(*args))
+        return decisions[-1]
+
+    monkeypatch.setattr(load_module, "_rebuild_pays", recorded)
+    ingest_paths(sqlite_engine, "W", [_write(tmp_path, "deals.csv", DEALS_CSV)])
+    more = DEALS_CSV.splitlines()[0] + "\nD8,New,Zed,Zoe Ng,Prospecting,1,2024-01-01,2024-12-01\n"
+    more += "D9,Newer,Zed,Zoe Ng,Prospecting,2,2024-01-02,2024-12-02\n"
+    ingest_paths(sqlite_engine, "W", [_write(tmp_path, "more.csv", more)])
+    assert decisions == [True, False]  # 3 rows into an empty table: rebuild; 2 rows into 3: maintain
+    assert _deal_index_names(sqlite_engine) == {i.name for i in deals.indexes}
+    assert sorted(_amounts(sqlite_engine)) == ["D1", "D2", "D3", "D8", "D9"]
 
 
 FULL_DEALS_CSV = """Deal ID,Deal Name,Account,Owner,Stage,Amount,Created Date,Close Date,Lead Source,Next Step
