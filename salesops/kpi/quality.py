@@ -55,10 +55,15 @@ class _Rule(NamedTuple):
     open_only: bool = False  # the rule is about open deals: its share is of open deals
 
 
-# Columns whose gaps break KPIs, with the severity of a gap and the fix.
+# Columns whose gaps break KPIs, with the severity of a gap and the fix. Deal amounts are judged per status instead
+# (open, won, lost: see the rules), as a missing amount costs something different on each.
 KEY_COLUMNS: dict[str, dict[str, tuple[Severity, str]]] = {
     "deals": {
-        "amount": ("high", "Map the amount column, or fill amounts in the CRM; revenue and deal size ignore these."),
+        "account": (
+            "low",
+            "Map the account column, or link the deals to accounts in the CRM; segment and ICP "
+            "figures leave these deals out.",
+        ),
         "close_date": ("high", "Map the close date; closed deals without one are left out of every period."),
         "created_date": ("medium", "Map the created date; cycle length and opportunities created need it."),
         "owner": ("medium", "Map the owner column so deals count for a rep, team and region."),
@@ -86,47 +91,91 @@ def _email_invalid(column: ColumnElement[Any]) -> ColumnElement[bool]:
     return and_(column.is_not(None), not_(column.like("%_@_%.%")))
 
 
-def _rules(today: date) -> dict[str, list[_Rule]]:
+# How the completeness finding of a key column reads when "column is empty in n of m" would not say what it costs.
+EMPTY_WORDS = "{column} is empty in {missing} of {rows} {entity}."
+MISSING_WORDS: dict[tuple[str, str], str] = {("deals", "account"): "{missing} of {rows} deals have no account."}
+
+
+def _amount_rules() -> list[_Rule]:
+    """Missing and negative amounts, separately for open, won and lost deals."""
+    d = deals.c
+    return [
+        _Rule("high", "amount", d.amount < 0, "Negative deal amounts.", "Correct the amounts in the CRM."),
+        _Rule(
+            "high",
+            "amount",
+            and_(d.status == "won", or_(d.amount.is_(None), d.amount == 0)),
+            "Won deals without an amount.",
+            "Enter the amount of every won deal; revenue is understated.",
+        ),
+        _Rule(
+            "medium",
+            "amount",
+            and_(d.status == "open", d.amount.is_(None)),
+            "Open deals without an amount.",
+            "Enter amounts on open deals; the pipeline, its coverage and the pipeline forecast count them as 0.",
+            open_only=True,
+        ),
+        _Rule(
+            "low",
+            "amount",
+            and_(d.status == "lost", d.amount.is_(None)),
+            "Lost deals without an amount.",
+            "Map or fill the amount; the value of lost deals is understated (win rate is not affected).",
+        ),
+    ]
+
+
+def _date_rules(as_of: date) -> list[_Rule]:
+    """Close dates that contradict the as-of date or the deal: future closes, stale opens, missing or early dates."""
+    d = deals.c
+    return [
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status != "open", d.close_date > as_of),
+            f"Closed deals dated after the as-of date ({as_of.isoformat()}).",
+            "Correct the close date in the CRM: a deal is not won or lost in the future. Until then these deals are "
+            "left out of KPIs and forecast history.",
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status == "open", d.close_date < as_of),
+            "Open deals whose close date has passed (stale pipeline).",
+            "Ask owners to update the close date or close the deal; stale deals inflate the pipeline.",
+            open_only=True,
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status != "open", d.close_date.is_(None)),
+            "Closed deals without a close date.",
+            "Map or fill the close date; these deals count in no period.",
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.close_date.is_not(None), d.created_date.is_not(None), d.close_date < d.created_date),
+            "Close date before created date.",
+            "Fix the dates; these deals are left out of cycle length.",
+        ),
+    ]
+
+
+def _rules(as_of: date) -> dict[str, list[_Rule]]:
     """Validity and consistency rules per entity, each a SQL condition on one row."""
     d = deals.c
     return {
         "deals": [
-            _Rule("high", "amount", d.amount < 0, "Negative deal amounts.", "Correct the amounts in the CRM."),
-            _Rule(
-                "high",
-                "amount",
-                and_(d.status == "won", or_(d.amount.is_(None), d.amount == 0)),
-                "Won deals without an amount.",
-                "Enter the amount of every won deal; revenue is understated.",
-            ),
+            *_amount_rules(),
+            *_date_rules(as_of),
             _Rule(
                 "medium",
                 "probability",
                 or_(d.probability < 0, d.probability > 100),
                 "Probability outside 0-100.",
                 "Export probability as a percentage between 0 and 100.",
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.close_date.is_not(None), d.created_date.is_not(None), d.close_date < d.created_date),
-                "Close date before created date.",
-                "Fix the dates; these deals are left out of cycle length.",
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.status == "open", d.close_date < today),
-                "Open deals whose close date has passed (stale pipeline).",
-                "Ask owners to update the close date or close the deal; stale deals inflate the pipeline.",
-                open_only=True,
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.status != "open", d.close_date.is_(None)),
-                "Closed deals without a close date.",
-                "Map or fill the close date; these deals count in no period.",
             ),
             _Rule(
                 "low",
@@ -244,12 +293,13 @@ def score(findings: list[Finding], rows: dict[str, int]) -> int:
     return max(0, min(100, round(100 - penalty)))
 
 
-def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityReport:
+def quality_report(conn: Connection, workspace_id: int, as_of: date) -> QualityReport:
     """Completeness, validity, duplicates, stale and inconsistent records of a workspace, and a 0-100 score.
 
-    ``today`` decides which open deals are stale (close date before it).
+    ``as_of`` (:mod:`salesops.asof`) decides which open deals are stale (close date before it) and which closed
+    deals are dated in the future (after it).
     """
-    rules = _rules(today)
+    rules = _rules(as_of)
     findings: list[Finding] = []
     columns: list[dict[str, Any]] = []
     rows: dict[str, int] = {}
@@ -264,7 +314,8 @@ def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityR
             missing = count - column["filled"]
             if severity_fix and missing:
                 severity, fix = severity_fix
-                message = f"{column['column']} is empty in {missing} of {count} {entity}."
+                words = MISSING_WORDS.get((entity, column["column"]), EMPTY_WORDS)
+                message = words.format(column=column["column"], missing=missing, rows=count, entity=entity)
                 findings.append(Finding(severity, entity, column["column"], message, fix, missing))
         open_deals = _open_deals(conn, workspace_id) if entity == "deals" else None
         findings += [
