@@ -25,7 +25,8 @@ import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
 from salesops import kpi
-from salesops.demand.calendar import first_forecast_month, last_data_day
+from salesops.asof import default_as_of
+from salesops.demand.calendar import first_forecast_month
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi.sqlfilters import grouped
 from salesops.scoring.store import OPEN_DAYS
@@ -99,7 +100,7 @@ def lead_history(
 ) -> LeadHistory:
     """Read lead cohorts, win rate, deal size and the lead-to-close lag (the SQL part of :func:`lead_demand`)."""
     cohorts = lead_cohorts(conn, workspace_id, threshold)
-    as_of = as_of or last_data_day(conn, workspace_id) or _newest_lead(conn, workspace_id) or date.today()
+    as_of = as_of or default_as_of(conn, workspace_id) or date.today()
     start = first_forecast_month(as_of)
     if cohorts.empty:
         return LeadHistory(cohorts, start, 0.0, 0.0, 0, threshold)

@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
-from salesops.demand.calendar import first_forecast_month, last_data_day
+from salesops.asof import resolve_as_of
+from salesops.demand.calendar import first_forecast_month
 from salesops.filters import Filters
 from salesops.i18n import DEFAULT_LANGUAGE, N_, translate
 from salesops.ingest.fields import CLOSED_STATUSES
@@ -96,7 +97,7 @@ def pipeline_forecast(
     if horizon < 1:
         raise ValueError("The horizon must be at least one month.")
     filters = filters or NO_FILTERS
-    as_of = as_of or last_data_day(conn, workspace_id)
+    as_of = as_of or resolve_as_of(conn, workspace_id, filters.as_of)
     history = win_history(conn, workspace_id, filters)
     open_deals = _open_deals(conn, workspace_id, filters)
     if as_of is None or open_deals.empty:

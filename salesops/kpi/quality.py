@@ -64,14 +64,19 @@ class _Rule(NamedTuple):
     message: str
     fix: str
     open_only: bool = False  # the rule is about open deals: its share is of open deals
+    values: tuple[tuple[str, str | int], ...] = ()  # the message's placeholders
 
 
-# Columns whose gaps break KPIs, with the severity of a gap and the fix.
+# Columns whose gaps break KPIs, with the severity of a gap and the fix. Deal amounts are judged per status instead
+# (open, won, lost: see the rules), as a missing amount costs something different on each.
 KEY_COLUMNS: dict[str, dict[str, tuple[Severity, str]]] = {
     "deals": {
-        "amount": (
-            "high",
-            N_("Map the amount column, or fill amounts in the CRM; revenue and deal size ignore these."),
+        "account": (
+            "low",
+            N_(
+                "Map the account column, or link the deals to accounts in the CRM; segment and ICP "
+                "figures leave these deals out."
+            ),
         ),
         "close_date": ("high", N_("Map the close date; closed deals without one are left out of every period.")),
         "created_date": ("medium", N_("Map the created date; cycle length and opportunities created need it.")),
@@ -100,47 +105,94 @@ def _email_invalid(column: ColumnElement[Any]) -> ColumnElement[bool]:
     return and_(column.is_not(None), not_(column.like("%_@_%.%")))
 
 
-def _rules(today: date) -> dict[str, list[_Rule]]:
+# How the completeness finding of a key column reads when "column is empty in n of m" would not say what it costs.
+EMPTY_WORDS = N_("{column} is empty in {missing} of {rows} {entity}.")
+MISSING_WORDS: dict[tuple[str, str], str] = {("deals", "account"): N_("{missing} of {rows} deals have no account.")}
+
+
+def _amount_rules() -> list[_Rule]:
+    """Missing and negative amounts, separately for open, won and lost deals."""
+    d = deals.c
+    return [
+        _Rule("high", "amount", d.amount < 0, N_("Negative deal amounts."), N_("Correct the amounts in the CRM.")),
+        _Rule(
+            "high",
+            "amount",
+            and_(d.status == "won", or_(d.amount.is_(None), d.amount == 0)),
+            N_("Won deals without an amount."),
+            N_("Enter the amount of every won deal; revenue is understated."),
+        ),
+        _Rule(
+            "medium",
+            "amount",
+            and_(d.status == "open", d.amount.is_(None)),
+            N_("Open deals without an amount."),
+            N_("Enter amounts on open deals; the pipeline, its coverage and the pipeline forecast count them as 0."),
+            open_only=True,
+        ),
+        _Rule(
+            "low",
+            "amount",
+            and_(d.status == "lost", d.amount.is_(None)),
+            N_("Lost deals without an amount."),
+            N_("Map or fill the amount; the value of lost deals is understated (win rate is not affected)."),
+        ),
+    ]
+
+
+def _date_rules(as_of: date) -> list[_Rule]:
+    """Close dates that contradict the as-of date or the deal: future closes, stale opens, missing or early dates."""
+    d = deals.c
+    return [
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status != "open", d.close_date > as_of),
+            N_("Closed deals dated after the as-of date ({day})."),
+            N_(
+                "Correct the close date in the CRM: a deal is not won or lost in the future. Until then these deals "
+                "are left out of KPIs and forecast history."
+            ),
+            values=(("day", as_of.isoformat()),),
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status == "open", d.close_date < as_of),
+            N_("Open deals whose close date has passed (stale pipeline)."),
+            N_("Ask owners to update the close date or close the deal; stale deals inflate the pipeline."),
+            open_only=True,
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status != "open", d.close_date.is_(None)),
+            N_("Closed deals without a close date."),
+            N_("Map or fill the close date; these deals count in no period."),
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.close_date.is_not(None), d.created_date.is_not(None), d.close_date < d.created_date),
+            N_("Close date before created date."),
+            N_("Fix the dates; these deals are left out of cycle length."),
+        ),
+    ]
+
+
+def _rules(as_of: date) -> dict[str, list[_Rule]]:
     """Validity and consistency rules per entity, each a SQL condition on one row."""
     d = deals.c
     return {
         "deals": [
-            _Rule("high", "amount", d.amount < 0, N_("Negative deal amounts."), N_("Correct the amounts in the CRM.")),
-            _Rule(
-                "high",
-                "amount",
-                and_(d.status == "won", or_(d.amount.is_(None), d.amount == 0)),
-                N_("Won deals without an amount."),
-                N_("Enter the amount of every won deal; revenue is understated."),
-            ),
+            *_amount_rules(),
+            *_date_rules(as_of),
             _Rule(
                 "medium",
                 "probability",
                 or_(d.probability < 0, d.probability > 100),
                 N_("Probability outside 0-100."),
                 N_("Export probability as a percentage between 0 and 100."),
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.close_date.is_not(None), d.created_date.is_not(None), d.close_date < d.created_date),
-                N_("Close date before created date."),
-                N_("Fix the dates; these deals are left out of cycle length."),
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.status == "open", d.close_date < today),
-                N_("Open deals whose close date has passed (stale pipeline)."),
-                N_("Ask owners to update the close date or close the deal; stale deals inflate the pipeline."),
-                open_only=True,
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.status != "open", d.close_date.is_(None)),
-                N_("Closed deals without a close date."),
-                N_("Map or fill the close date; these deals count in no period."),
             ),
             _Rule(
                 "low",
@@ -260,12 +312,13 @@ def score(findings: list[Finding], rows: dict[str, int]) -> int:
     return max(0, min(100, round(100 - penalty)))
 
 
-def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityReport:
+def quality_report(conn: Connection, workspace_id: int, as_of: date) -> QualityReport:
     """Completeness, validity, duplicates, stale and inconsistent records of a workspace, and a 0-100 score.
 
-    ``today`` decides which open deals are stale (close date before it).
+    ``as_of`` (:mod:`salesops.asof`) decides which open deals are stale (close date before it) and which closed
+    deals are dated in the future (after it).
     """
-    rules = _rules(today)
+    rules = _rules(as_of)
     findings: list[Finding] = []
     columns: list[dict[str, Any]] = []
     rows: dict[str, int] = {}
@@ -280,12 +333,12 @@ def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityR
             missing = count - column["filled"]
             if severity_fix and missing:
                 severity, fix = severity_fix
-                message = N_("{column} is empty in {missing} of {count} {entity}.")
-                values = (("column", column["column"]), ("missing", missing), ("count", count), ("entity", entity))
-                findings.append(Finding(severity, entity, column["column"], message, fix, missing, None, values))
+                words = MISSING_WORDS.get((entity, column["column"]), EMPTY_WORDS)
+                values = (("column", column["column"]), ("missing", missing), ("rows", count), ("entity", entity))
+                findings.append(Finding(severity, entity, column["column"], words, fix, missing, None, values))
         open_deals = _open_deals(conn, workspace_id) if entity == "deals" else None
         findings += [
-            Finding(r.severity, entity, r.column, r.message, r.fix, n, open_deals if r.open_only else None)
+            Finding(r.severity, entity, r.column, r.message, r.fix, n, open_deals if r.open_only else None, r.values)
             for r, n in breaches
             if n
         ]

@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from salesops import formatting as fmt
-from salesops.demand.calendar import complete_history, last_data_day
+from salesops.asof import resolve_as_of
+from salesops.demand.calendar import complete_history
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
 from salesops.formatting import money_compact
@@ -40,11 +41,12 @@ class DemandForecast:
 def history(
     workspace: int, version: int, filters: Filters, metric: str, by: str | None
 ) -> tuple[pd.Series | pd.DataFrame, str]:
-    """Won revenue or deals per month (one column per group with ``by``) up to the last complete month of data (or
-    of the filtered period), so a partly exported month does not drag the forecast down; plus the note saying so."""
+    """Won revenue or deals per month (one column per group with ``by``) up to the last complete month of the as-of
+        date (or of the filtered period), so a partly exported month does not drag the forecast down; plus the note
+    saying so."""
     with engine().connect() as conn:
         series = monthly_series(conn, workspace, metric, filters, by)  # type: ignore[arg-type]
-        last_day = last_data_day(conn, workspace)
+        last_day = resolve_as_of(conn, workspace, filters.as_of)
     if last_day is not None and filters.end is not None:
         last_day = min(last_day, filters.end)
     return complete_history(series, last_day)

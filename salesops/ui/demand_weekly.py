@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops.demand.calendar import last_data_day
+from salesops.asof import resolve_as_of
 from salesops.filters import Filters
 from salesops.forecast import ForecastResult, forecast_series
 from salesops.forecast.series import weekly_series
@@ -22,7 +22,7 @@ def weekly_fit(
 ) -> tuple[pd.Series, ForecastResult | None]:
     """Won revenue or deals per complete week and its forecast (None without any win), cached per data version."""
     with engine().connect() as conn:
-        last_day = last_data_day(conn, workspace)
+        last_day = resolve_as_of(conn, workspace, filters.as_of)
         series = weekly_series(conn, workspace, metric, filters, last_day=last_day)  # type: ignore[arg-type]
     if not len(series) or not series.any():
         return series, None

@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from salesops.demand.calendar import complete_history, first_forecast_month, last_complete_month
+from salesops.asof import last_complete_month
+from salesops.demand.calendar import complete_history, first_forecast_month
 
 
 def test_month_is_complete_from_the_25th() -> None:
