@@ -385,10 +385,12 @@ def _frame(
     upper: np.ndarray,
     factors: np.ndarray | None,
 ) -> pd.DataFrame:
-    """The forecast frame: half-widths made non-decreasing with the horizon, everything clipped at zero."""
-    mean = np.asarray(mean, dtype=float)
-    below = np.maximum.accumulate(np.maximum(mean - np.asarray(lower, dtype=float), 0.0))
-    above = np.maximum.accumulate(np.maximum(np.asarray(upper, dtype=float) - mean, 0.0))
+    """The forecast frame: half-widths made non-decreasing with the horizon, everything clipped at zero (an empty
+    history has no future months, so the frame is empty)."""
+    n = len(future)
+    mean = np.asarray(mean, dtype=float)[:n]
+    below = np.maximum.accumulate(np.maximum(mean - np.asarray(lower, dtype=float)[:n], 0.0))
+    above = np.maximum.accumulate(np.maximum(np.asarray(upper, dtype=float)[:n] - mean, 0.0))
     clipped = np.clip(mean, 0, None)
     frame = pd.DataFrame(
         {

@@ -310,7 +310,7 @@ def test_quality_report_of_a_clean_workspace_names_only_its_gaps(store: tuple[En
         report = quality_report(conn, ws, as_of=date(2025, 3, 31))
     # On 31 March 2025 no deal closed after it; D9 (1 of 3 open deals) is past its close date; optional columns,
     # and the account that no deal names, have gaps.
-    found = [(f.entity, f.column, f.message) for f in report.findings]
+    found = [(f.entity, f.column, f.describe()) for f in report.findings]
     assert found == [
         ("deals", "close_date", "Open deals whose close date has passed (stale pipeline)."),
         ("deals", "account", "9 of 9 deals have no account."),
