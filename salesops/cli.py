@@ -394,7 +394,7 @@ def main(argv: Sequence[str] | None = None, *, engine_factory: Callable[[], Engi
     try:
         engine = engine_factory()
         return int(args.func(engine, args))
-    except CliError as exc:
+    except (CliError, StoreError) as exc:
         print(f"error: {_shown(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line for the user, never a traceback

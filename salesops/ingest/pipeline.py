@@ -199,8 +199,12 @@ def ingest_paths(
             outcome.append(Skipped(display_name(Path(path).name), str(exc) or type(exc).__name__, unreadable=True))
     prepared.sort(key=lambda p: _ENTITY_ORDER.get(p.entity or "", 9))
     with engine.connect() as conn:
-        existed = ws.find(conn, workspace.strip()) is not None
-    workspace_id = run_write(engine, lambda conn: ws.get_or_create(conn, workspace))
+        found = ws.find(conn, workspace.strip())
+    existed = found is not None
+    try:
+        workspace_id = found if found is not None else run_write(engine, lambda conn: ws.get_or_create(conn, workspace))
+    except StoreError as exc:  # the store stayed busy: nothing was written, every table says so
+        return outcome + [Skipped(item.name, str(exc), unreadable=False) for item in prepared]
     for item in prepared:
         if item.entity is None:
             reason = translate("not recognised as deals, activities, leads, accounts or reps")

@@ -513,7 +513,7 @@ def _lead_section(ws: int, version: int, filters: Filters) -> None:
         fig = px.bar(
             figures.monthly, x="month", y="leads", title=title, labels={"month": t("Month"), "leads": t("Leads")}
         )
-        st.plotly_chart(fig, key="kpi_leads_monthly_chart", width="stretch")
+        charts.show(fig, "kpi_leads_monthly_chart")
         csv_download(figures.monthly, t("Download leads per month (CSV)"), "leads_per_month.csv", "kpi_leads_month_csv")
     for frame, label, key in ((figures.by_source, "Lead source", "source"), (figures.by_owner, "Owner", "owner")):
         if frame.empty:
