@@ -23,7 +23,7 @@ SECTIONS = {
     "KPIs": kpi_view.render,
     "Top vs bottom": performers_view.render,
     "Forecast vs actual": performers_view.render_accuracy,
-    "Data quality": lambda _filters: quality_view.render(),
+    "Data quality": quality_view.render,
     "Ideal customer profile": icp_view.render,
     "Lead scoring": lambda _filters: scoring_view.render(),
     "Import": lambda _filters: _import(),

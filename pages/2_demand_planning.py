@@ -17,7 +17,7 @@ from salesops.ui.filters import filter_sidebar
 
 st.title(t("2 · Demand planning"))
 st.caption(t("How much will we sell, when and where, and what will it take to serve it."))
-filters = filter_sidebar()
+filters = filter_sidebar(all_history=True)
 settings = demand_controls.render(demand_view.default_target(filters))
 forecast = demand_view.render(filters, settings)
 if forecast is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from salesops.asof import resolve_as_of
 from salesops.export.safe import escape_control
 from salesops.filters import Filters
 from salesops.ingest import batches as batch_history
@@ -32,6 +33,10 @@ from salesops.store.backup import BackupError, backup_workspace, restore_workspa
 from salesops.store.transactions import StoreError, run_write
 
 ENTITY_CHOICES = ("auto", "deals", "activities", "leads", "accounts", "reps")
+AS_OF_HELP = (
+    "the day the data describe; history ends at its last complete month (default: the newest created, won or "
+    "activity date not after today)"
+)
 
 
 class CliError(Exception):
@@ -109,7 +114,7 @@ def cmd_kpis(engine: Engine, args: argparse.Namespace) -> int:
     from salesops.kpi.missing import costs_in_store
 
     workspace_id = _workspace_id(engine, args.workspace)
-    filters = Filters(start=args.start, end=args.end)
+    filters = Filters(start=args.start, end=args.end, as_of=args.as_of)
     with engine.connect() as conn:
         if args.by:
             data: Any = kpi.summary_by(conn, workspace_id, args.by, filters)
@@ -126,8 +131,11 @@ def cmd_quality(engine: Engine, args: argparse.Namespace) -> int:
 
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
-        report = quality_report(conn, workspace_id, args.today or date.today())
-    findings = [{k: v for k, v in dataclasses.asdict(f).items() if k != "base"} for f in report.findings]
+        report = quality_report(conn, workspace_id, resolve_as_of(conn, workspace_id, args.as_of) or date.today())
+    findings = [
+        {**{k: v for k, v in dataclasses.asdict(f).items() if k not in ("base", "values")}, "message": f.describe()}
+        for f in report.findings
+    ]
     if args.json:
         _print({"score": report.score, "findings": findings}, True)
     else:
@@ -228,7 +236,7 @@ def _finite(value: Any) -> float | None:
 def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
     """Forecast monthly (or weekly) won revenue or won deals by close date from the period after the last complete
     one, with the model chosen by backtest and neutral assumptions; with ``--by`` also reconciled segments."""
-    from salesops.demand.calendar import complete_history, last_data_day
+    from salesops.demand.calendar import complete_history
     from salesops.forecast import forecast_hierarchy, forecast_series, monthly_series
     from salesops.forecast.series import weekly_series
 
@@ -238,9 +246,10 @@ def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
         raise CliError("--consensus works with monthly revenue forecasts only")
     workspace_id = _workspace_id(engine, args.workspace)
     with engine.connect() as conn:
-        last_day = last_data_day(conn, workspace_id)
+        last_day = resolve_as_of(conn, workspace_id, args.as_of)
         if args.freq == "week":
-            total, dropped = weekly_series(conn, workspace_id, args.metric, last_day=last_day), ""
+            weeks = Filters(end=last_day)
+            total, dropped = weekly_series(conn, workspace_id, args.metric, weeks, last_day=last_day), ""
         else:
             total, dropped = complete_history(monthly_series(conn, workspace_id, args.metric), last_day)
         wide = monthly_series(conn, workspace_id, args.metric, by=args.by) if args.by else None
@@ -251,6 +260,8 @@ def cmd_forecast(engine: Engine, args: argparse.Namespace) -> int:
     else:
         result = forecast_series(total, args.horizon, args.level)
     payload: dict[str, Any] = {
+        "as_of": last_day.isoformat() if last_day else None,
+        "history_end": total.index[-1].strftime("%Y-%m-%d") if len(total) else None,
         "metric": args.metric,
         "freq": args.freq,
         "level": result.level,
@@ -307,12 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", type=_date)
     p.add_argument("--by", choices=("rep", "team", "month", "segment", "source", "product", "region"))
     p.add_argument("--target", type=float, help="revenue target for pipeline coverage")
+    p.add_argument("--as-of", type=_date, dest="as_of", help=AS_OF_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kpis)
 
     p = sub.add_parser("quality", help="data-quality score and findings of a workspace")
     p.add_argument("--workspace", required=True)
-    p.add_argument("--today", type=_date, help="judge stale deals as of this date (default: today)")
+    p.add_argument("--as-of", "--today", type=_date, dest="as_of", help=AS_OF_HELP + "; judges stale and future dates")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_quality)
 
@@ -351,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forecast", help="statistical forecast of monthly won revenue or deals, with its backtest")
     p.add_argument("--workspace", required=True)
     p.add_argument("--metric", choices=("revenue", "deals"), default="revenue")
+    p.add_argument("--as-of", type=_date, dest="as_of", help=AS_OF_HELP)
     p.add_argument("--freq", choices=("month", "week"), default="month", help="forecast per month or per week")
     p.add_argument("--horizon", type=int, default=12, help="periods (months or weeks) to forecast")
     p.add_argument("--level", type=int, choices=(80, 90, 95), default=90, help="prediction interval in %%")
@@ -384,7 +397,7 @@ def main(argv: Sequence[str] | None = None, *, engine_factory: Callable[[], Engi
     try:
         engine = engine_factory()
         return int(args.func(engine, args))
-    except CliError as exc:
+    except (CliError, StoreError) as exc:
         print(f"error: {_shown(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line for the user, never a traceback

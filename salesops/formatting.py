@@ -139,7 +139,7 @@ def days(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     if number_ is None:
         return MISSING
     shown = round(number_)
-    return translate("{n} day" if shown == 1 else "{n} days", lang, n=f"{shown:,}")
+    return translate("{n} day", lang, n=f"{shown:,}") if shown == 1 else translate("{n} days", lang, n=f"{shown:,}")
 
 
 SMALL_BASE_GROWTH = 3.0

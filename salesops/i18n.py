@@ -47,6 +47,40 @@ def translate(text: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
+class Wording(str):
+    """English text that keeps its catalog message and values, so a page can show it in another language.
+
+    Domain code that words a result once (a model's "why", a method note) returns a Wording: it is the English text
+    wherever a plain string is expected (JSON, logs, tests), and ``worded(text, lang)`` renders it again in ``lang``.
+    """
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Wording:
+        text = super().__new__(cls, template.format(**values) if values else template)
+        text.template, text.values = template, values
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_wording, (self.template, self.values))
+
+    def in_language(self, lang: str) -> str:
+        """The same wording in ``lang`` (Wording values are worded in ``lang`` too)."""
+        values = {k: worded(v, lang) if isinstance(v, Wording) else v for k, v in self.values.items()}
+        return translate(self.template, lang, **values)
+
+
+def _wording(template: str, values: dict[str, Any]) -> Wording:
+    """Rebuild a pickled Wording (st.cache_data stores results pickled)."""
+    return Wording(template, **values)
+
+
+def worded(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``text`` in ``lang``: a Wording rendered from its message, any other string looked up as a message itself."""
+    return text.in_language(lang) if isinstance(text, Wording) else translate(text, lang)
+
+
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction, translate later"
     """Mark a literal for extraction where it is defined; it is translated where it is shown (``t(label)``)."""
     return text

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 REPO = Path(__file__).resolve().parents[1]
 LOCALE = REPO / "salesops" / "locale"
 TEMPLATE = LOCALE / "messages.pot"
-KEYWORDS = ("t", "translate", "N_")
+KEYWORDS = ("t", "translate", "N_", "Wording")
 
 
 def pybabel(*args: str) -> None:

@@ -1,11 +1,12 @@
-"""Forecast vs actual: what the deals' own forecast fields said about a month against what was booked.
+"""Forecast vs actual: what was expected of a month before it began against what it booked.
 
-The store holds each deal as it stands now, so the "forecast" is a snapshot: the expected revenue (or amount ×
-probability / 100) of the deals whose close date falls in a month, with today's probabilities, not what reps
-forecast at the time. It still shows reps who leave past-dated deals at high probability or in Commit. Commit =
-amount of deals in forecast category Commit or Closed; actual = won amount. Signed error = (forecast − actual) /
-actual, per month with bookings. A rep is flagged when, over 3+ such months, the mean signed error is beyond
-±25 % and has the same sign in most of those months. :func:`plan_vs_actual` compares a saved plan instead.
+A deals export holds each deal as it stands today, so its probabilities and expected revenue are not a forecast
+anyone made for a past month; summing them would invent one. The forecast here is the weighted open pipeline the
+tool stored at a deals import before the month began (:mod:`salesops.accuracy.snapshots`); commit is the amount of
+the deals in forecast category Commit or Closed in that snapshot; actual is the won amount closed in the month.
+Signed error = (forecast − actual) / actual, per month with bookings. A rep is flagged when, over 3+ such months,
+the mean signed error is beyond ±25 % and has the same sign in most of those months. :func:`plan_vs_actual`
+compares a saved plan instead.
 """
 
 from __future__ import annotations
@@ -17,22 +18,22 @@ from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, case, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
+from salesops.accuracy.snapshots import forecasts_before, snapshot_dates
+from salesops.asof import resolve_as_of
 from salesops.filters import Filters
 from salesops.formatting import percent
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi import definitions as d
-from salesops.kpi.outputs import resolve_period
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
 from salesops.store.schema import deals
-from salesops.store.sqlfn import in_workspace_scan, month_of
+from salesops.store.sqlfn import month_of
 
-COMMIT_CATEGORIES = ("commit", "closed")
 FLAG_MIN_MONTHS = 3
 FLAG_MEAN_ERROR = 0.25
-MONTH_COLUMNS = ["month", "deals", "forecast", "commit", "actual", "error_pct", "commit_error_pct"]
+MONTH_COLUMNS = ["month", "snapshot", "deals", "forecast", "commit", "actual", "error_pct", "commit_error_pct"]
 REP_MONTH_COLUMNS = ["rep", *MONTH_COLUMNS]
 REP_COLUMNS = ["rep", "months", "mean_error_pct", "months_over", "months_under", "flagged", "statement"]
 PLAN_COLUMNS = ["period", "plan", "actual", "variance", "variance_pct"]
@@ -100,50 +101,61 @@ def rep_bias(by_rep: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame
     return frame.sort_values(["flagged", "rep"], ascending=[False, True], ignore_index=True)
 
 
+def _actuals(conn: Connection, workspace_id: int, filters: Filters, months: list[str]) -> pd.DataFrame:
+    """Won revenue per owner and close month for ``months``: columns rep, month, actual."""
+    first, last = months[0], months[-1]
+    start = date(int(first[:4]), int(first[5:7]), 1)
+    end = date(int(last[:4]), int(last[5:7]), calendar.monthrange(int(last[:4]), int(last[5:7]))[1])
+    rows = select(
+        deals.c.owner.label("rep"), month_of(deals.c.close_date, conn.dialect.name).label("month"), deals.c.amount
+    ).where(*deal_conditions(workspace_id, replace(filters, start=start, end=end), deals.c.close_date))
+    rows = rows.where(deals.c.status == "won")
+    query = grouped(rows, ["rep", "month"], lambda c: [func.coalesce(func.sum(c.amount), 0.0).label("actual")])
+    frame = pd.DataFrame(conn.execute(query).all(), columns=["rep", "month", "actual"])
+    return frame[frame["month"].isin(months)].astype({"actual": float})
+
+
+def _no_comparison(conn: Connection, workspace_id: int, lang: str) -> str:
+    """Why there is nothing to compare yet, and what would make it possible."""
+    dates = snapshot_dates(conn, workspace_id)
+    text = translate(
+        "A past forecast is what was expected of a month before it began. This export holds none: its probabilities "
+        "and expected revenue are today's, so summing them over past months would invent a forecast.",
+        lang,
+    )
+    if not dates:
+        return (
+            text
+            + " "
+            + translate(
+                "The tool stores the weighted open pipeline at each deals import; none is stored yet (no import has "
+                "held open deals expected to close after its as-of date).",
+                lang,
+            )
+        )
+    return (
+        text
+        + " "
+        + translate(
+            "The tool stored the weighted open pipeline at {n} import(s), the latest as of {day}. Import a newer "
+            "export once the months after it have closed to compare what was expected with what was booked.",
+            lang,
+            n=len(dates),
+            day=dates[-1].isoformat(),
+        )
+    )
+
+
 def forecast_vs_actual(
     conn: Connection, workspace_id: int, filters: Filters = NO_FILTERS, *, lang: str = DEFAULT_LANGUAGE
 ) -> AccuracyResult:
-    """Forecast (expected revenue), commit and won revenue of the deals closing in each month, total and per rep.
+    """Forecast (the weighted open pipeline a snapshot expected of a month before it began), commit and won revenue
+    per complete month up to the as-of date, total and per rep (:mod:`salesops.accuracy.snapshots`).
 
-    Months are close-date months within the filter's period; without an end date they stop at the last closed
-    deal, as later months have nothing booked to compare yet. Without any probability, expected revenue or
-    forecast category the frames are empty and the note says so.
+    Without a snapshot taken before a complete month, the frames are empty and the note says so plainly: a deal
+    export's own probabilities and expected revenue are today's, not a forecast made at the time.
     """
-    if filters.end is None:
-        filters = replace(filters, end=resolve_period(conn, workspace_id, filters)[1])
-    known = deals.c.expected_revenue.is_not(None) | deals.c.probability.is_not(None)
-    expected = func.coalesce(deals.c.expected_revenue, deals.c.amount * deals.c.probability / 100.0)
-    committed = func.lower(deals.c.forecast_category).in_(COMMIT_CATEGORIES)
-    rows = select(
-        deals.c.owner.label("rep"),
-        month_of(deals.c.close_date, conn.dialect.name).label("month"),
-        expected.label("expected"),
-        case((committed, deals.c.amount), else_=0.0).label("committed"),
-        case((deals.c.status == "won", deals.c.amount), else_=0.0).label("won"),
-        case((known, 1), else_=0).label("known"),
-        case((deals.c.forecast_category.is_not(None), 1), else_=0).label("categorised"),
-    ).where(
-        # The first of the deal conditions is the workspace's: read as one table scan (no index covers the forecast).
-        in_workspace_scan(deals.c.workspace_id, workspace_id, conn.dialect.name),
-        *deal_conditions(workspace_id, filters, deals.c.close_date)[1:],
-        deals.c.close_date.is_not(None),
-    )
-    query = grouped(
-        rows,
-        ["rep", "month"],
-        lambda c: [
-            func.count().label("deals"),
-            func.coalesce(func.sum(c.expected), 0.0).label("forecast"),
-            func.coalesce(func.sum(c.committed), 0.0).label("commit"),
-            func.coalesce(func.sum(c.won), 0.0).label("actual"),
-            func.sum(c.known).label("known"),
-            func.sum(c.categorised).label("categorised"),
-        ],
-    )
-    names = ["rep", "month", "deals", "forecast", "commit", "actual", "known", "cat"]
-    # Column-wise: building a frame from 100,000s of SQLAlchemy rows one by one costs more than the query.
-    fetched = conn.execute(query).all()
-    raw = pd.DataFrame(dict(zip(names, zip(*fetched, strict=True), strict=True)) if fetched else {}, columns=names)
+    as_of = resolve_as_of(conn, workspace_id, filters.as_of)
     empty = AccuracyResult(
         pd.DataFrame(columns=MONTH_COLUMNS),
         pd.DataFrame(columns=REP_MONTH_COLUMNS),
@@ -151,37 +163,29 @@ def forecast_vs_actual(
         (),
         "",
     )
-    if raw.empty:
-        return replace(empty, note=translate("No deals with a close date in the selection.", lang))
-    raw = raw.astype({"deals": "int64", "forecast": float, "commit": float, "actual": float})
-    raw = raw.astype({"known": "int64", "cat": "int64", "rep": "object"}).fillna({"rep": "(no owner)"})
-    if not raw["known"].sum() and not raw["cat"].sum():
-        return replace(
-            empty,
-            note=translate(
-                "Deals carry no probability, expected revenue or forecast category, so there is no forecast to "
-                "compare with what was booked.",
-                lang,
-            ),
-        )
+    expected = forecasts_before(conn, workspace_id, filters, as_of) if as_of is not None else pd.DataFrame()
+    if expected.empty:
+        return replace(empty, note=_no_comparison(conn, workspace_id, lang))
+    expected = expected.rename(columns={"owner": "rep", "weighted": "forecast", "commit_amount": "commit"})
+    months = sorted(expected["month"].unique())
+    taken = expected.groupby("month")["as_of"].first().dt.strftime("%Y-%m-%d")
+    raw = expected.merge(_actuals(conn, workspace_id, filters, months), on=["rep", "month"], how="outer")
+    raw = raw.fillna({"deals": 0, "forecast": 0.0, "commit": 0.0, "actual": 0.0})
+    raw = raw.astype({"deals": "int64", "rep": "object"}).fillna({"rep": "(no owner)"})
+    raw["snapshot"] = raw["month"].map(taken)
     figures = ["deals", "forecast", "commit", "actual"]
     by_rep = _with_errors(raw.sort_values(["rep", "month"], ignore_index=True))[REP_MONTH_COLUMNS]
-    monthly = _with_errors(raw.groupby("month", as_index=False, sort=True)[figures].sum())[MONTH_COLUMNS]
+    monthly = raw.groupby(["month", "snapshot"], as_index=False, sort=True)[figures].sum()
+    monthly = _with_errors(monthly)[MONTH_COLUMNS]
     reps = rep_bias(by_rep, lang)
-    notes = [
-        translate(
-            "Forecast = expected revenue of the deals closing in each month as they stand now: a snapshot of "
-            "today's probabilities, not the forecast made at the time.",
-            lang,
-        )
-    ]
-    missing = int(raw["deals"].sum() - raw["known"].sum())
-    if missing:
-        notes.append(translate("{n} deal(s) without probability or expected revenue count as 0.", lang, n=missing))
-    if not raw["cat"].sum():
-        notes.append(translate("No deal has a forecast category, so commit is 0 throughout.", lang))
+    note = translate(
+        "Forecast = the weighted open pipeline the tool stored at the import before each month began (column "
+        "snapshot: its as-of date), for the deals expected to close in that month; actual = won revenue closed in "
+        "it, including deals the snapshot did not hold yet.",
+        lang,
+    )
     flags = tuple(text for text in reps["statement"] if isinstance(text, str))
-    return AccuracyResult(monthly, by_rep, reps, flags, " ".join(notes))
+    return AccuracyResult(monthly, by_rep, reps, flags, note)
 
 
 def _period_key(value: object) -> str:

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from salesops.asof import default_as_of
 from salesops.capacity.ramp import RampShape, ramp
-from salesops.demand.calendar import first_forecast_month, last_data_day
+from salesops.demand.calendar import first_forecast_month
 from salesops.forecast.series import monthly_series
 from salesops.store.schema import reps
 
@@ -70,7 +71,7 @@ def _months_between(later: pd.Period, earlier: pd.Series) -> pd.Series:
 
 def load_roster(conn: Connection, workspace_id: int) -> Roster | None:
     """The team as of the month after the last complete month of data; None without any deal data."""
-    last_day = last_data_day(conn, workspace_id)
+    last_day = default_as_of(conn, workspace_id)
     if last_day is None:
         return None
     start = first_forecast_month(last_day)

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from salesops.demand.calendar import complete_history, last_data_day
+from salesops.asof import default_as_of
+from salesops.demand.calendar import complete_history
 from salesops.demand.service import (
     DEFAULT_CHURN_MONTHLY,
     DEFAULT_SERVICE_HOURS,
@@ -110,7 +111,7 @@ def from_forecast(
 def baseline(conn: Connection, workspace_id: int, horizon: int, avg_deal_size: float | None) -> SupplyDemand | None:
     """The backtested forecast of won revenue, 90 % interval, when no plan has been saved; None without won deals.
     Slow (fits models): the UI uses step 2's cached fit and :func:`from_forecast` instead."""
-    history, _ = complete_history(monthly_series(conn, workspace_id, "revenue"), last_data_day(conn, workspace_id))
+    history, _ = complete_history(monthly_series(conn, workspace_id, "revenue"), default_as_of(conn, workspace_id))
     if not isinstance(history, pd.Series) or not len(history) or not history.any():
         return None
     result = forecast_series(history, horizon, 90)

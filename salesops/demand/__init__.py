@@ -1,6 +1,6 @@
 """Demand planning beyond the statistical forecast: weighted pipeline, lead-implied demand, service hours."""
 
-from salesops.demand.calendar import first_forecast_month, last_complete_month, last_data_day
+from salesops.demand.calendar import first_forecast_month
 from salesops.demand.leads import LeadDemand, lead_demand, leads_needed, leads_needed_frame
 from salesops.demand.pipeline import PipelineForecast, pipeline_forecast
 from salesops.demand.service import ServiceHours, service_demand, tier_customers, tier_shares
@@ -10,8 +10,6 @@ __all__ = [
     "PipelineForecast",
     "ServiceHours",
     "first_forecast_month",
-    "last_complete_month",
-    "last_data_day",
     "lead_demand",
     "leads_needed",
     "leads_needed_frame",

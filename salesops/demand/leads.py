@@ -25,7 +25,9 @@ import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
 from salesops import kpi
-from salesops.demand.calendar import first_forecast_month, last_data_day
+from salesops.asof import default_as_of
+from salesops.demand.calendar import first_forecast_month
+from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.kpi.sqlfilters import grouped
 from salesops.scoring.store import OPEN_DAYS
 from salesops.store.schema import leads
@@ -98,7 +100,7 @@ def lead_history(
 ) -> LeadHistory:
     """Read lead cohorts, win rate, deal size and the lead-to-close lag (the SQL part of :func:`lead_demand`)."""
     cohorts = lead_cohorts(conn, workspace_id, threshold)
-    as_of = as_of or last_data_day(conn, workspace_id) or _newest_lead(conn, workspace_id) or date.today()
+    as_of = as_of or default_as_of(conn, workspace_id) or date.today()
     start = first_forecast_month(as_of)
     if cohorts.empty:
         return LeadHistory(cohorts, start, 0.0, 0.0, 0, threshold)
@@ -114,8 +116,11 @@ def lead_history(
     )
 
 
-def project_leads(history: LeadHistory, horizon: int = 12, lead_volume_change_pct: float = 0.0) -> LeadDemand:
-    """Revenue from lead cohorts for ``horizon`` months (pure: a lead-volume slider re-projects without SQL)."""
+def project_leads(
+    history: LeadHistory, horizon: int = 12, lead_volume_change_pct: float = 0.0, lang: str = DEFAULT_LANGUAGE
+) -> LeadDemand:
+    """Revenue from lead cohorts for ``horizon`` months (pure: a lead-volume slider re-projects without SQL); the
+    note in ``lang``."""
     if horizon < 1:
         raise ValueError("The horizon must be at least one month.")
     cohorts, start, threshold = history.cohorts, history.start, history.threshold
@@ -123,7 +128,7 @@ def project_leads(history: LeadHistory, horizon: int = 12, lead_volume_change_pc
     if cohorts.empty:
         periods = pd.DatetimeIndex([(start + k).to_timestamp() for k in range(horizon)], name="period")
         frame = pd.DataFrame({"period": periods, **dict.fromkeys(FRAME_COLUMNS[1:], 0.0)})
-        note = "No leads in this workspace: import a leads export to see lead-based demand."
+        note = translate("No leads in this workspace: import a leads export to see lead-based demand.", lang)
         return LeadDemand(frame, pd.DataFrame(columns=list(BAND_COLUMNS)), 0.0, 0.0, 0, threshold, 0.0, 0.0, note)
     bands = band_table(cohorts, start)
     scored = bool((bands["band"] != UNSCORED).any())
@@ -144,14 +149,24 @@ def project_leads(history: LeadHistory, horizon: int = 12, lead_volume_change_pc
     q_conversion = float(qualified["converted"].sum()) / q_known if q_known else 0.0
     q_monthly = float(_run_rate(qualified, start).sum())
     note = (
-        f"Conversion by score band from {int(bands['leads_with_outcome'].sum())} leads with a known outcome"
+        translate(
+            "Conversion by score band from {n} leads with a known outcome",
+            lang,
+            n=int(bands["leads_with_outcome"].sum()),
+        )
         if scored
-        else "No lead scores yet (run lead scoring in step 1): every lead uses the overall conversion"
+        else translate("No lead scores yet (run lead scoring in step 1): every lead uses the overall conversion", lang)
     )
-    note += (
-        f"; converted leads win at {win_rate:.0%} with an average deal of {avg_size:,.0f}, {lag} month(s) after the "
-        f"lead was created. New leads per month: mean of the last {RUN_RATE_MONTHS} complete months"
-        f"{f', {lead_volume_change_pct:+.0f} %' if lead_volume_change_pct else ''}."
+    change = f", {lead_volume_change_pct:+.0f} %" if lead_volume_change_pct else ""
+    note += translate(
+        "; converted leads win at {rate} with an average deal of {size}, {lag} month(s) after the lead was created. "
+        "New leads per month: mean of the last {months} complete months{change}.",
+        lang,
+        rate=f"{win_rate:.0%}",
+        size=f"{avg_size:,.0f}",
+        lag=lag,
+        months=RUN_RATE_MONTHS,
+        change=change,
     )
     return LeadDemand(frame, bands, win_rate, avg_size, lag, threshold, q_conversion * win_rate, q_monthly, note)
 

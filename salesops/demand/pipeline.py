@@ -34,8 +34,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
-from salesops.demand.calendar import first_forecast_month, last_data_day
+from salesops.asof import resolve_as_of
+from salesops.demand.calendar import first_forecast_month
 from salesops.filters import Filters
+from salesops.i18n import DEFAULT_LANGUAGE, N_, translate
 from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi.sqlfilters import NO_FILTERS, deal_conditions, grouped
 from salesops.store.schema import deals
@@ -52,10 +54,10 @@ BEST_CASE_CATEGORIES = frozenset({"bestcase"})
 FRAME_COLUMNS = ("period", "commit", "best_case", "pipeline_weighted", "pipeline_unweighted", "deals", "expected_wins")
 STAGE_COLUMNS = ("stage", "open_deals", "amount", "win_probability", "weighted_amount", "source")
 
-SOURCE_CALIBRATED = "calibrated CRM probability"
-SOURCE_CRM = "CRM probability"
-SOURCE_SEGMENT = "segment win rate"
-SOURCE_OVERALL = "overall win rate"
+SOURCE_CALIBRATED = N_("calibrated CRM probability")
+SOURCE_CRM = N_("CRM probability")
+SOURCE_SEGMENT = N_("segment win rate")
+SOURCE_OVERALL = N_("overall win rate")
 
 
 @dataclass(frozen=True)
@@ -82,20 +84,27 @@ class PipelineForecast:
 
 
 def pipeline_forecast(
-    conn: Connection, workspace_id: int, filters: Filters | None = None, horizon: int = 12, as_of: date | None = None
+    conn: Connection,
+    workspace_id: int,
+    filters: Filters | None = None,
+    horizon: int = 12,
+    *,
+    as_of: date | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> PipelineForecast:
-    """Weighted open pipeline per month for ``horizon`` months after ``as_of`` (default: the last day of data)."""
+    """Weighted open pipeline per month for ``horizon`` months after ``as_of`` (default: the last day of data);
+    its method note in ``lang``."""
     if horizon < 1:
         raise ValueError("The horizon must be at least one month.")
     filters = filters or NO_FILTERS
-    as_of = as_of or last_data_day(conn, workspace_id)
+    as_of = as_of or resolve_as_of(conn, workspace_id, filters.as_of)
     history = win_history(conn, workspace_id, filters)
     open_deals = _open_deals(conn, workspace_id, filters)
     if as_of is None or open_deals.empty:
         start = first_forecast_month(as_of or date.today())
         return PipelineForecast(
             frame=monthly_frame(pd.DataFrame(columns=["period"]), start, horizon),
-            method_note="No open deals: the pipeline forecast is empty.",
+            method_note=translate("No open deals: the pipeline forecast is empty.", lang),
             stage_table=pd.DataFrame(columns=list(STAGE_COLUMNS)),
             as_of=as_of,
             beyond_horizon=0.0,
@@ -106,7 +115,7 @@ def pipeline_forecast(
     frame = monthly_frame(spread, start, horizon)
     end = start + horizon - 1
     beyond = float(spread.loc[spread["period"] > end.to_timestamp(), "weighted"].sum())
-    return PipelineForecast(frame, _note(priced, history, as_of), stage_table(priced), as_of, beyond)
+    return PipelineForecast(frame, _note(priced, history, as_of, lang), stage_table(priced), as_of, beyond)
 
 
 def win_history(conn: Connection, workspace_id: int, filters: Filters) -> WinHistory:
@@ -285,14 +294,21 @@ def stage_table(priced: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["win_probability", "stage"]).reset_index(drop=True)[list(STAGE_COLUMNS)]
 
 
-def _note(priced: pd.DataFrame, history: WinHistory, as_of: date) -> str:
+def _note(priced: pd.DataFrame, history: WinHistory, as_of: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """The rules that actually applied, in words, with their shares of open deals."""
     shares = priced.groupby("source")["n"].sum() / priced["n"].sum()
-    used = ", ".join(f"{name} for {share:.0%}" for name, share in shares.sort_values(ascending=False).items())
-    return (
-        f"Open deals as of {as_of.isoformat()} weighted by win probability ({used} of open deals; overall win rate "
-        f"{history.overall:.0%}). Deals whose close date has passed are spread over the next months the way won "
-        "deals that were still open at the same age closed. Commit and best case are unweighted amounts."
+    used = ", ".join(
+        translate("{source} for {share}", lang, source=translate(str(name), lang), share=f"{share:.0%}")
+        for name, share in shares.sort_values(ascending=False).items()
+    )
+    return translate(
+        "Open deals as of {day} weighted by win probability ({used} of open deals; overall win rate {rate}). Deals "
+        "whose close date has passed are spread over the next months the way won deals that were still open at the "
+        "same age closed. Commit and best case are unweighted amounts.",
+        lang,
+        day=as_of.isoformat(),
+        used=used,
+        rate=f"{history.overall:.0%}",
     )
 
 

@@ -42,6 +42,7 @@ from salesops.forecast.models import (
     sarima_spec,
     seasonal_period,
 )
+from salesops.i18n import Wording
 
 LEVELS = (80, 90, 95)
 FULL_ORIGINS = 3
@@ -95,8 +96,12 @@ def prepare(y: pd.Series) -> tuple[pd.Series, list[str]]:
     missing = int(full.isna().sum())
     full = full.fillna(0.0)
     if missing:
-        unit = "month" if seasonal_period(str(freq)) == 12 else "period"
-        notes.append(f"{missing} missing {unit}{'s' if missing > 1 else ''} filled with 0 (no bookings).")
+        monthly = seasonal_period(str(freq)) == 12
+        notes.append(
+            Wording("{n} missing months filled with 0 (no bookings).", n=missing)
+            if monthly
+            else Wording("{n} missing periods filled with 0 (no bookings).", n=missing)
+        )
     nonzero = np.flatnonzero(full.to_numpy() != 0)
     if len(nonzero):
         full = full.iloc[nonzero[0] :]
@@ -143,27 +148,58 @@ def choose(y: pd.Series, horizon: int, *, full_search: bool = True) -> Chosen:
     values = series.to_numpy(dtype=float)
     period = seasonal_period(index.freqstr if len(series) else None)
     if not len(values) or not np.any(values):
-        notes.append("No bookings in the history: the forecast is zero until there is data.")
+        notes.append(Wording("No bookings in the history: the forecast is zero until there is data."))
         zero = np.zeros(horizon)
-        return _simple(series, "No data (zero)", "There is no history to learn from.", zero, None, notes=notes)
+        return _simple(series, "No data (zero)", Wording("There is no history to learn from."), zero, None, notes=notes)
     n = len(values)
     min_history = max(12, period // 2)
     if n < min_history:
         spec: Candidate = Drift() if n >= 3 else Mean()
         fitted = spec.fit(values)
-        unit = "months" if period == 12 else "periods"
-        notes.append(
-            f"Only {n} {unit} of history: using a {spec.label.lower()} model with wide intervals; "
-            f"model comparison needs at least {min_history}."
+        notes.append(_short_history_warning(n, period == 12, spec.label.lower(), min_history))
+        note = (
+            Wording(
+                "{model} is the simplest honest model for {n} months; no backtest is possible yet.",
+                model=spec.label,
+                n=n,
+            )
+            if period == 12
+            else Wording(
+                "{model} is the simplest honest model for {n} periods; no backtest is possible yet.",
+                model=spec.label,
+                n=n,
+            )
         )
-        note = f"{spec.label} is the simplest honest model for {n} {unit}; no backtest is possible yet."
         return _simple(series, spec.label, note, fitted.predict(horizon), fitted.bands, notes=notes)
     zero_share = float(np.mean(values == 0))
     if zero_share > SPARSE_SHARE:
         notes.append(
-            f"{int(np.sum(values == 0))} of {n} periods have no bookings: forecasts of a sparse series are uncertain."
+            Wording(
+                "{k} of {n} periods have no bookings: forecasts of a sparse series are uncertain.",
+                k=int(np.sum(values == 0)),
+                n=n,
+            )
         )
     return _search(series, horizon, period, full_search, notes)
+
+
+def _short_history_warning(n: int, monthly: bool, model: str, needed: int) -> Wording:
+    """Why a short series gets a simple model, in months or in periods."""
+    if monthly:
+        return Wording(
+            "Only {n} months of history: using a {model} model with wide intervals; model comparison needs at least "
+            "{needed}.",
+            n=n,
+            model=model,
+            needed=needed,
+        )
+    return Wording(
+        "Only {n} periods of history: using a {model} model with wide intervals; model comparison needs at least "
+        "{needed}.",
+        n=n,
+        model=model,
+        needed=needed,
+    )
 
 
 def _members(values: np.ndarray, period: int, seasonal: bool) -> list[tuple[Candidate, Fitted]]:
@@ -258,19 +294,24 @@ def _pick(scored: list[Scored], baseline: str, combined: bool, origins: int) -> 
     """The forecast to use and why: the combination, unless a single candidate beats it at every origin and by more
     than SWITCH_MARGIN on mean MASE; without a combination, the lowest mean MASE (the baseline wins ties)."""
     ranked = sorted(scored, key=lambda s: s.mase)  # stable: the baseline (first in) wins ties
-    where = f"over {origins} backtest origin{'s' if origins > 1 else ''}"
     if not combined:
         best = ranked[0]
         base = next(s for s in scored if s.label == baseline)
         if best.label == baseline:
-            return (
-                best,
-                f"{baseline} had the lowest mean MASE {where} ({best.mase:.2f}), so no model beat the baseline.",
+            return best, Wording(
+                "{model} had the lowest mean MASE over {origins} backtest origin(s) ({mase}), so no model beat the "
+                "baseline.",
+                model=baseline,
+                origins=origins,
+                mase=f"{best.mase:.2f}",
             )
-        return (
-            best,
-            f"{best.label} had the lowest mean MASE {where}: {best.mase:.2f} vs {base.mase:.2f} for "
-            f"{baseline.lower()}.",
+        return best, Wording(
+            "{model} had the lowest mean MASE over {origins} backtest origin(s): {mase} vs {base} for {baseline}.",
+            model=best.label,
+            origins=origins,
+            mase=f"{best.mase:.2f}",
+            base=f"{base.mase:.2f}",
+            baseline=baseline.lower(),
         )
     combo = scored[-1]
     for single in ranked:
@@ -280,13 +321,21 @@ def _pick(scored: list[Scored], baseline: str, combined: bool, origins: int) -> 
             and clear
             and all(a < b for a, b in zip(single.per_origin, combo.per_origin, strict=True))
         ):
-            return single, (
-                f"{single.label} beat the mean of ETS, Theta and ARIMA at every one of {origins} backtest origins, by "
-                f"{(1 - single.mase / combo.mase) * 100:.0f} % on mean MASE ({single.mase:.2f} vs {combo.mase:.2f})."
+            return single, Wording(
+                "{model} beat the mean of ETS, Theta and ARIMA at every one of {origins} backtest origins, by "
+                "{margin} % on mean MASE ({mase} vs {combo}).",
+                model=single.label,
+                origins=origins,
+                margin=f"{(1 - single.mase / combo.mase) * 100:.0f}",
+                mase=f"{single.mase:.2f}",
+                combo=f"{combo.mase:.2f}",
             )
-    return combo, (
-        f"The mean of ETS, Theta and ARIMA: combining models is the most reliable choice, and no single model beat it "
-        f"at every origin by more than {SWITCH_MARGIN * 100:.0f} % (mean MASE {combo.mase:.2f} {where})."
+    return combo, Wording(
+        "The mean of ETS, Theta and ARIMA: combining models is the most reliable choice, and no single model beat it "
+        "at every origin by more than {margin} % (mean MASE {mase} over {origins} backtest origin(s)).",
+        margin=f"{SWITCH_MARGIN * 100:.0f}",
+        mase=f"{combo.mase:.2f}",
+        origins=origins,
     )
 
 
@@ -336,10 +385,12 @@ def _frame(
     upper: np.ndarray,
     factors: np.ndarray | None,
 ) -> pd.DataFrame:
-    """The forecast frame: half-widths made non-decreasing with the horizon, everything clipped at zero."""
-    mean = np.asarray(mean, dtype=float)
-    below = np.maximum.accumulate(np.maximum(mean - np.asarray(lower, dtype=float), 0.0))
-    above = np.maximum.accumulate(np.maximum(np.asarray(upper, dtype=float) - mean, 0.0))
+    """The forecast frame: half-widths made non-decreasing with the horizon, everything clipped at zero (an empty
+    history has no future months, so the frame is empty)."""
+    n = len(future)
+    mean = np.asarray(mean, dtype=float)[:n]
+    below = np.maximum.accumulate(np.maximum(mean - np.asarray(lower, dtype=float)[:n], 0.0))
+    above = np.maximum.accumulate(np.maximum(np.asarray(upper, dtype=float)[:n] - mean, 0.0))
     clipped = np.clip(mean, 0, None)
     frame = pd.DataFrame(
         {

@@ -17,6 +17,7 @@ from typing import BinaryIO
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
+from salesops.accuracy.snapshots import take_snapshot
 from salesops.i18n import translate
 from salesops.ingest.content import Proposal, ValueProfiles, by_values, propose
 from salesops.ingest.detect import Detection, default_activity_type, detect, map_columns
@@ -128,7 +129,9 @@ def check(prepared: Prepared) -> Validated:
 
 
 def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progress = no_progress) -> BatchResult:
-    """Validate and write one table as one batch, all in one write transaction (retried while the store is busy).
+    """Validate and write one table as one batch, all in one write transaction (retried while the store is busy); a
+    deals batch that changed deals also stores the pipeline snapshot that forecast vs actual compares with later
+    bookings.
 
     Raises StoreError (nothing written) when the store stayed busy, its disk is full or the connection was lost.
     """
@@ -136,7 +139,7 @@ def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progre
     validated = check(prepared)
 
     def write(conn: Connection) -> BatchResult:
-        return load_batch(
+        result = load_batch(
             conn,
             workspace_id,
             entity=str(prepared.entity),
@@ -151,6 +154,9 @@ def load(engine: Engine, workspace_id: int, prepared: Prepared, progress: Progre
             notes=validated.notes,
             progress=progress,
         )
+        if result.entity == "deals" and result.rows_loaded + result.rows_updated:
+            take_snapshot(conn, workspace_id, result.batch_id)
+        return result
 
     return run_write(engine, write, workspace_id=workspace_id)
 
@@ -193,8 +199,12 @@ def ingest_paths(
             outcome.append(Skipped(display_name(Path(path).name), str(exc) or type(exc).__name__, unreadable=True))
     prepared.sort(key=lambda p: _ENTITY_ORDER.get(p.entity or "", 9))
     with engine.connect() as conn:
-        existed = ws.find(conn, workspace.strip()) is not None
-    workspace_id = run_write(engine, lambda conn: ws.get_or_create(conn, workspace))
+        found = ws.find(conn, workspace.strip())
+    existed = found is not None
+    try:
+        workspace_id = found if found is not None else run_write(engine, lambda conn: ws.get_or_create(conn, workspace))
+    except StoreError as exc:  # the store stayed busy: nothing was written, every table says so
+        return outcome + [Skipped(item.name, str(exc), unreadable=False) for item in prepared]
     for item in prepared:
         if item.entity is None:
             reason = translate("not recognised as deals, activities, leads, accounts or reps")

@@ -9,22 +9,24 @@ import pandas as pd
 from sqlalchemy import Connection, exists, select
 
 from salesops.ingest.fields import ACTIVITY_TYPES
-from salesops.store.schema import activity_daily, deals
+from salesops.store.schema import activity_daily, deals, leads
 
 
 @dataclass(frozen=True)
 class Presence:
-    """Whether a workspace holds any deals and any activities, to choose the right empty state."""
+    """Whether a workspace holds any deals, activities and leads, to choose the right empty state."""
 
     deals: bool
     activities: bool
+    leads: bool = False
 
 
 def presence(conn: Connection, workspace_id: int) -> Presence:
-    """Two EXISTS probes (one index seek each), cheap even on millions of rows, unlike a COUNT."""
+    """Three EXISTS probes (one index seek each), cheap even on millions of rows, unlike a COUNT."""
     has_deals = conn.execute(select(exists().where(deals.c.workspace_id == workspace_id))).scalar()
     has_activities = conn.execute(select(exists().where(activity_daily.c.workspace_id == workspace_id))).scalar()
-    return Presence(bool(has_deals), bool(has_activities))
+    has_leads = conn.execute(select(exists().where(leads.c.workspace_id == workspace_id))).scalar()
+    return Presence(bool(has_deals), bool(has_activities), bool(has_leads))
 
 
 def summary_table(rows: list[dict[str, Any]], by: str) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 The import writes the rollup (workspace, owner, type, day → count and minutes) in the same transaction as the raw
 activities, so these queries read a few hundred thousand rollup rows, never millions of raw activities. Activities
-honour the period (on the day) and the rep/team/region filters; segment, source and product do not apply to them.
+honour the period (on the day) and the rep/team/region filters; segment, source and product apply through the deal
+an activity belongs to (those queries read raw activities joined to deals), and :func:`deal_filter_note` says what
+that leaves out.
 Selling hours are the logged duration of all activity types, divided by 60.
 """
 
@@ -12,17 +14,22 @@ from collections import defaultdict
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Date, func, select, type_coerce
 
 from salesops.filters import Filters
+from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi.series import Freq, daily_to_periods
-from salesops.kpi.sqlfilters import NO_FILTERS, activity_conditions, grouped, rep_directory
-from salesops.store.schema import activity_daily
+from salesops.kpi.sqlfilters import (
+    NO_FILTERS,
+    activity_rows,
+    grouped,
+    raw_activity_conditions,
+    rep_directory,
+    through_deals,
+)
+from salesops.store.schema import activities
 from salesops.store.sqlfn import month_of
-
-# The rollup is stored in primary-key (owner, type, day) order, so grouping by owner streams without a sort.
-OWNER_KEY = activity_daily.c.owner.label("owner")
 
 
 def activity_totals(
@@ -31,14 +38,13 @@ def activity_totals(
     """Per group (None when ungrouped; rep, team, region or ``YYYY-MM`` month): each type's count, all six types
     present, and logged minutes. Team and region come from the owner's rep, folded in Python after grouping by owner.
     """
+    src = activity_rows(workspace_id, filters, conn.dialect.name).subquery("activity_rows")
     if by == "month":
-        keys = [month_of(activity_daily.c.day, conn.dialect.name).label("owner")]
+        keys = [month_of(src.c.day, conn.dialect.name).label("owner")]
     else:
-        keys = [OWNER_KEY] if by in ("rep", "team", "region") else []
+        keys = [src.c.owner.label("owner")] if by in ("rep", "team", "region") else []
     reps = rep_directory(conn, workspace_id) if by in ("team", "region") else {}
-    rows = select(*keys, activity_daily.c.type, activity_daily.c.n, activity_daily.c.minutes).where(
-        *activity_conditions(workspace_id, filters)
-    )
+    rows = select(*keys, src.c.type, src.c.n, src.c.minutes)
     query = grouped(
         rows,
         ["owner", "type"] if keys else ["type"],
@@ -69,16 +75,10 @@ def activity_mix(conn: Connection, workspace_id: int, filters: Filters = NO_FILT
 
     Columns: period (first day), the six activity types, hours; periods of the filter without activity show zeros.
     """
-    query = (
-        select(
-            activity_daily.c.day,
-            activity_daily.c.type,
-            func.sum(activity_daily.c.n).label("n"),
-            func.sum(activity_daily.c.minutes).label("minutes"),
-        )
-        .where(*activity_conditions(workspace_id, filters))
-        .group_by(activity_daily.c.day, activity_daily.c.type)
-    )
+    src = activity_rows(workspace_id, filters, conn.dialect.name).subquery("activity_rows")
+    query = select(
+        src.c.day, src.c.type, func.sum(src.c.n).label("n"), func.sum(src.c.minutes).label("minutes")
+    ).group_by(src.c.day, src.c.type)
     frame = pd.DataFrame(conn.execute(query).all(), columns=["day", "type", "n", "minutes"])
     counts = frame.pivot_table(index="day", columns="type", values="n", aggfunc="sum", fill_value=0)
     daily = counts.reindex(columns=list(ACTIVITY_TYPES), fill_value=0).astype("int64")
@@ -92,18 +92,15 @@ def activity_by_rep(conn: Connection, workspace_id: int, filters: Filters = NO_F
     Columns: rep, team, region, the six types, total, hours, per_week; most active rep first.
     """
     # Team and region come from the rep directory after grouping: joining in SQL would probe it once per rollup row.
-    query = (
-        select(
-            activity_daily.c.owner,
-            activity_daily.c.type,
-            func.sum(activity_daily.c.n),
-            func.sum(activity_daily.c.minutes),
-            func.min(activity_daily.c.day),
-            func.max(activity_daily.c.day),
-        )
-        .where(*activity_conditions(workspace_id, filters))
-        .group_by(activity_daily.c.owner, activity_daily.c.type)
-    )
+    src = activity_rows(workspace_id, filters, conn.dialect.name).subquery("activity_rows")
+    query = select(
+        src.c.owner,
+        src.c.type,
+        func.sum(src.c.n),
+        func.sum(src.c.minutes),
+        type_coerce(func.min(src.c.day), Date),
+        type_coerce(func.max(src.c.day), Date),
+    ).group_by(src.c.owner, src.c.type)
     frame = pd.DataFrame(conn.execute(query).all(), columns=["rep", "type", "n", "minutes", "first", "last"])
     reps = rep_directory(conn, workspace_id)
     frame["team"] = [reps[rep].team if rep in reps else None for rep in frame["rep"]]
@@ -120,3 +117,27 @@ def activity_by_rep(conn: Connection, workspace_id: int, filters: Filters = NO_F
     result["per_week"] = result["total"] / weeks if weeks else float("nan")
     result = result.reset_index().sort_values(["total", "rep"], ascending=[False, True], ignore_index=True)
     return result[["rep", "team", "region", *ACTIVITY_TYPES, "total", "hours", "per_week"]]
+
+
+def deal_filter_note(conn: Connection, workspace_id: int, filters: Filters, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """With a segment, source or product filter: how many of the period's activities it keeps through their deal and
+    how many have no deal to judge by (left out); None when no such filter is set."""
+    if not through_deals(filters):
+        return None
+    a = activities.c
+    unfiltered = Filters(start=filters.start, end=filters.end, reps=filters.reps, teams=filters.teams,
+                         regions=filters.regions)  # fmt: skip
+    total, linked = conn.execute(
+        select(func.count(), func.count(a.deal_id)).where(*raw_activity_conditions(workspace_id, unfiltered))
+    ).one()
+    kept = conn.execute(
+        select(func.count()).select_from(activity_rows(workspace_id, filters, conn.dialect.name).subquery())
+    ).scalar()
+    return translate(
+        "Segment, lead source and product apply to activities through their deal: {kept} of {total} activities in "
+        "the period belong to a matching deal; {unlinked} have no deal and are left out while these filters are set.",
+        lang,
+        kept=f"{int(kept or 0):,}",
+        total=f"{int(total):,}",
+        unlinked=f"{int(total) - int(linked):,}",
+    )

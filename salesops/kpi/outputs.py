@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Date, and_, case, func, literal, select
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
+from salesops.asof import history_end, resolve_as_of
 from salesops.filters import Filters
 from salesops.ingest.fields import ACTIVITY_TYPES, CLOSED_STATUSES
 from salesops.kpi import definitions as d
@@ -106,13 +107,19 @@ def _count_and_amount(c: ReadOnlyColumnCollection[str, Any]) -> list[ColumnEleme
 
 
 def resolve_period(conn: Connection, workspace_id: int, filters: Filters) -> tuple[date | None, date | None]:
-    """The period's start and end, taking a missing bound from the first/last close date of closed deals."""
+    """The period's start and end: a missing end is the end of the as-of date's last complete month (closed deals
+    dated after it are not history yet), a missing start the first close date of a closed deal."""
     start, end = filters.start, filters.end
+    if end is None:
+        as_of = resolve_as_of(conn, workspace_id, filters.as_of)
+        end = history_end(as_of) if as_of is not None else None
     conditions = [
         *deal_conditions(workspace_id, filters),
         deals.c.status.in_(CLOSED_STATUSES),
         deals.c.close_date.is_not(None),
     ]
+    if end is not None:
+        conditions.append(deals.c.close_date <= end)
     if start is None:
         start = conn.execute(
             select(deals.c.close_date).where(*conditions).order_by(deals.c.close_date).limit(1)
@@ -121,6 +128,8 @@ def resolve_period(conn: Connection, workspace_id: int, filters: Filters) -> tup
         end = conn.execute(
             select(deals.c.close_date).where(*conditions).order_by(deals.c.close_date.desc()).limit(1)
         ).scalar()
+    if start is None and filters.start is None and filters.end is None:
+        return None, None  # no closed deal up to the as-of date: the period is unknown
     return start, end
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal, NamedTuple
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, not_, or_, select
 
+from salesops.i18n import DEFAULT_LANGUAGE, N_, translate
 from salesops.kpi.sqlfilters import rep_lookup
 from salesops.store.schema import RECORD_TABLES, accounts, activities, deals, leads, reps
 from salesops.store.sqlfn import in_workspace_scan
@@ -31,10 +32,20 @@ class Finding:
     severity: Severity
     entity: str
     column: str | None
-    message: str
+    message: str  # an English template of the catalog ({placeholders} from ``values``)
     fix: str
     count: int
     base: int | None = None  # rows the share is taken over when not the whole entity (e.g. open deals)
+    values: tuple[tuple[str, str | int], ...] = ()
+
+    def describe(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The problem in words, in ``lang`` (entity names translated too)."""
+        values = {k: translate(str(v), lang) if k == "entity" else v for k, v in self.values}
+        return translate(self.message, lang, **values)
+
+    def remedy(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """What to do about it, in ``lang``."""
+        return translate(self.fix, lang)
 
 
 @dataclass(frozen=True)
@@ -53,32 +64,40 @@ class _Rule(NamedTuple):
     message: str
     fix: str
     open_only: bool = False  # the rule is about open deals: its share is of open deals
+    values: tuple[tuple[str, str | int], ...] = ()  # the message's placeholders
 
 
-# Columns whose gaps break KPIs, with the severity of a gap and the fix.
+# Columns whose gaps break KPIs, with the severity of a gap and the fix. Deal amounts are judged per status instead
+# (open, won, lost: see the rules), as a missing amount costs something different on each.
 KEY_COLUMNS: dict[str, dict[str, tuple[Severity, str]]] = {
     "deals": {
-        "amount": ("high", "Map the amount column, or fill amounts in the CRM; revenue and deal size ignore these."),
-        "close_date": ("high", "Map the close date; closed deals without one are left out of every period."),
-        "created_date": ("medium", "Map the created date; cycle length and opportunities created need it."),
-        "owner": ("medium", "Map the owner column so deals count for a rep, team and region."),
-        "stage": ("low", "Map the stage column; the funnel needs it."),
-        "probability": ("low", "Map probability; the weighted pipeline falls back to the win rate without it."),
+        "account": (
+            "low",
+            N_(
+                "Map the account column, or link the deals to accounts in the CRM; segment and ICP "
+                "figures leave these deals out."
+            ),
+        ),
+        "close_date": ("high", N_("Map the close date; closed deals without one are left out of every period.")),
+        "created_date": ("medium", N_("Map the created date; cycle length and opportunities created need it.")),
+        "owner": ("medium", N_("Map the owner column so deals count for a rep, team and region.")),
+        "stage": ("low", N_("Map the stage column; the funnel needs it.")),
+        "probability": ("low", N_("Map probability; the weighted pipeline falls back to the win rate without it.")),
     },
     "activities": {
-        "occurred_at": ("high", "Map the activity date; undated activities count in no period."),
-        "owner": ("medium", "Map the activity owner so activities count for a rep."),
-        "duration_minutes": ("low", "Map the duration to measure selling hours."),
+        "occurred_at": ("high", N_("Map the activity date; undated activities count in no period.")),
+        "owner": ("medium", N_("Map the activity owner so activities count for a rep.")),
+        "duration_minutes": ("low", N_("Map the duration to measure selling hours.")),
     },
     "reps": {
-        "team": ("low", "Add a team column to the reps export to filter and group by team."),
-        "quota": ("low", "Add quotas to the reps export to see attainment."),
+        "team": ("low", N_("Add a team column to the reps export to filter and group by team.")),
+        "quota": ("low", N_("Add quotas to the reps export to see attainment.")),
     },
     "leads": {
-        "created_date": ("medium", "Map the lead created date; lead volume per period needs it."),
-        "source": ("low", "Map the lead source to compare channels."),
+        "created_date": ("medium", N_("Map the lead created date; lead volume per period needs it.")),
+        "source": ("low", N_("Map the lead source to compare channels.")),
     },
-    "accounts": {"name": ("medium", "Map the account name; deals are linked to accounts by name.")},
+    "accounts": {"name": ("medium", N_("Map the account name; deals are linked to accounts by name."))},
 }
 
 
@@ -86,61 +105,108 @@ def _email_invalid(column: ColumnElement[Any]) -> ColumnElement[bool]:
     return and_(column.is_not(None), not_(column.like("%_@_%.%")))
 
 
-def _rules(today: date) -> dict[str, list[_Rule]]:
+# How the completeness finding of a key column reads when "column is empty in n of m" would not say what it costs.
+EMPTY_WORDS = N_("{column} is empty in {missing} of {rows} {entity}.")
+MISSING_WORDS: dict[tuple[str, str], str] = {("deals", "account"): N_("{missing} of {rows} deals have no account.")}
+
+
+def _amount_rules() -> list[_Rule]:
+    """Missing and negative amounts, separately for open, won and lost deals."""
+    d = deals.c
+    return [
+        _Rule("high", "amount", d.amount < 0, N_("Negative deal amounts."), N_("Correct the amounts in the CRM.")),
+        _Rule(
+            "high",
+            "amount",
+            and_(d.status == "won", or_(d.amount.is_(None), d.amount == 0)),
+            N_("Won deals without an amount."),
+            N_("Enter the amount of every won deal; revenue is understated."),
+        ),
+        _Rule(
+            "medium",
+            "amount",
+            and_(d.status == "open", d.amount.is_(None)),
+            N_("Open deals without an amount."),
+            N_("Enter amounts on open deals; the pipeline, its coverage and the pipeline forecast count them as 0."),
+            open_only=True,
+        ),
+        _Rule(
+            "low",
+            "amount",
+            and_(d.status == "lost", d.amount.is_(None)),
+            N_("Lost deals without an amount."),
+            N_("Map or fill the amount; the value of lost deals is understated (win rate is not affected)."),
+        ),
+    ]
+
+
+def _date_rules(as_of: date) -> list[_Rule]:
+    """Close dates that contradict the as-of date or the deal: future closes, stale opens, missing or early dates."""
+    d = deals.c
+    return [
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status != "open", d.close_date > as_of),
+            N_("Closed deals dated after the as-of date ({day})."),
+            N_(
+                "Correct the close date in the CRM: a deal is not won or lost in the future. Until then these deals "
+                "are left out of KPIs and forecast history."
+            ),
+            values=(("day", as_of.isoformat()),),
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status == "open", d.close_date < as_of),
+            N_("Open deals whose close date has passed (stale pipeline)."),
+            N_("Ask owners to update the close date or close the deal; stale deals inflate the pipeline."),
+            open_only=True,
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.status != "open", d.close_date.is_(None)),
+            N_("Closed deals without a close date."),
+            N_("Map or fill the close date; these deals count in no period."),
+        ),
+        _Rule(
+            "medium",
+            "close_date",
+            and_(d.close_date.is_not(None), d.created_date.is_not(None), d.close_date < d.created_date),
+            N_("Close date before created date."),
+            N_("Fix the dates; these deals are left out of cycle length."),
+        ),
+    ]
+
+
+def _rules(as_of: date) -> dict[str, list[_Rule]]:
     """Validity and consistency rules per entity, each a SQL condition on one row."""
     d = deals.c
     return {
         "deals": [
-            _Rule("high", "amount", d.amount < 0, "Negative deal amounts.", "Correct the amounts in the CRM."),
-            _Rule(
-                "high",
-                "amount",
-                and_(d.status == "won", or_(d.amount.is_(None), d.amount == 0)),
-                "Won deals without an amount.",
-                "Enter the amount of every won deal; revenue is understated.",
-            ),
+            *_amount_rules(),
+            *_date_rules(as_of),
             _Rule(
                 "medium",
                 "probability",
                 or_(d.probability < 0, d.probability > 100),
-                "Probability outside 0-100.",
-                "Export probability as a percentage between 0 and 100.",
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.close_date.is_not(None), d.created_date.is_not(None), d.close_date < d.created_date),
-                "Close date before created date.",
-                "Fix the dates; these deals are left out of cycle length.",
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.status == "open", d.close_date < today),
-                "Open deals whose close date has passed (stale pipeline).",
-                "Ask owners to update the close date or close the deal; stale deals inflate the pipeline.",
-                open_only=True,
-            ),
-            _Rule(
-                "medium",
-                "close_date",
-                and_(d.status != "open", d.close_date.is_(None)),
-                "Closed deals without a close date.",
-                "Map or fill the close date; these deals count in no period.",
+                N_("Probability outside 0-100."),
+                N_("Export probability as a percentage between 0 and 100."),
             ),
             _Rule(
                 "low",
                 "probability",
                 and_(d.status == "open", d.probability >= 100),
-                "Open deals at 100 % probability.",
-                "Close them as won, or lower the probability.",
+                N_("Open deals at 100 % probability."),
+                N_("Close them as won, or lower the probability."),
             ),
             _Rule(
                 "low",
                 "probability",
                 and_(d.status == "lost", d.probability > 0),
-                "Lost deals with a probability above 0.",
-                "Set probability to 0 when a deal is lost (a stage-probability setting in most CRMs).",
+                N_("Lost deals with a probability above 0."),
+                N_("Set probability to 0 when a deal is lost (a stage-probability setting in most CRMs)."),
             ),
         ],
         "activities": [
@@ -148,16 +214,18 @@ def _rules(today: date) -> dict[str, list[_Rule]]:
                 "low",
                 "duration_minutes",
                 activities.c.duration_minutes < 0,
-                "Negative activity durations.",
-                "Correct the durations; they reduce selling hours.",
+                N_("Negative activity durations."),
+                N_("Correct the durations; they reduce selling hours."),
             ),
         ],
         "leads": [
-            _Rule("low", "email", _email_invalid(leads.c.email), "Malformed lead emails.", "Correct the emails."),
+            _Rule(
+                "low", "email", _email_invalid(leads.c.email), N_("Malformed lead emails."), N_("Correct the emails.")
+            ),
         ],
         "reps": [
-            _Rule("low", "email", _email_invalid(reps.c.email), "Malformed rep emails.", "Correct the emails."),
-            _Rule("medium", "quota", reps.c.quota < 0, "Negative quotas.", "Correct the quotas."),
+            _Rule("low", "email", _email_invalid(reps.c.email), N_("Malformed rep emails."), N_("Correct the emails.")),
+            _Rule("medium", "quota", reps.c.quota < 0, N_("Negative quotas."), N_("Correct the quotas.")),
         ],
     }
 
@@ -244,12 +312,13 @@ def score(findings: list[Finding], rows: dict[str, int]) -> int:
     return max(0, min(100, round(100 - penalty)))
 
 
-def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityReport:
+def quality_report(conn: Connection, workspace_id: int, as_of: date) -> QualityReport:
     """Completeness, validity, duplicates, stale and inconsistent records of a workspace, and a 0-100 score.
 
-    ``today`` decides which open deals are stale (close date before it).
+    ``as_of`` (:mod:`salesops.asof`) decides which open deals are stale (close date before it) and which closed
+    deals are dated in the future (after it).
     """
-    rules = _rules(today)
+    rules = _rules(as_of)
     findings: list[Finding] = []
     columns: list[dict[str, Any]] = []
     rows: dict[str, int] = {}
@@ -264,30 +333,38 @@ def quality_report(conn: Connection, workspace_id: int, today: date) -> QualityR
             missing = count - column["filled"]
             if severity_fix and missing:
                 severity, fix = severity_fix
-                message = f"{column['column']} is empty in {missing} of {count} {entity}."
-                findings.append(Finding(severity, entity, column["column"], message, fix, missing))
+                words = MISSING_WORDS.get((entity, column["column"]), EMPTY_WORDS)
+                values = (("column", column["column"]), ("missing", missing), ("rows", count), ("entity", entity))
+                findings.append(Finding(severity, entity, column["column"], words, fix, missing, None, values))
         open_deals = _open_deals(conn, workspace_id) if entity == "deals" else None
         findings += [
-            Finding(r.severity, entity, r.column, r.message, r.fix, n, open_deals if r.open_only else None)
+            Finding(r.severity, entity, r.column, r.message, r.fix, n, open_deals if r.open_only else None, r.values)
             for r, n in breaches
             if n
         ]
         for column_name, key in DUPLICATE_KEYS.get(entity, []):
             n = _duplicates(conn, workspace_id, table, key)
             if n:
-                message = f"{n} {entity} look like duplicates (same normalised {column_name})."
-                fix = "Merge the duplicates in the CRM, then re-export."
-                findings.append(Finding("medium", entity, column_name, message, fix, n))
+                message = N_("{n} {entity} look like duplicates (same normalised {column}).")
+                fix = N_("Merge the duplicates in the CRM, then re-export.")
+                duplicate_values: tuple[tuple[str, str | int], ...] = (
+                    ("n", n),
+                    ("entity", entity),
+                    ("column", column_name),
+                )
+                findings.append(Finding("medium", entity, column_name, message, fix, n, None, duplicate_values))
     if not rows["deals"]:
         findings.append(
-            Finding("high", "deals", None, "No deals loaded; output KPIs need deals.", "Upload a deals export.", 0)
+            Finding(
+                "high", "deals", None, N_("No deals loaded; output KPIs need deals."), N_("Upload a deals export."), 0
+            )
         )
     elif rows["reps"]:
         orphans = _orphan_owners(conn, workspace_id)
         if orphans:
-            message = f"{orphans} deals have an owner that matches no rep's name or id."
-            fix = "Add those reps to the reps export, or use the same names in both exports."
-            findings.append(Finding("medium", "deals", "owner", message, fix, orphans))
+            message = N_("{n} deals have an owner that matches no rep's name or id.")
+            fix = N_("Add those reps to the reps export, or use the same names in both exports.")
+            findings.append(Finding("medium", "deals", "owner", message, fix, orphans, None, (("n", orphans),)))
     order = {"high": 0, "medium": 1, "low": 2}
     findings.sort(key=lambda f: (order[f.severity], -f.count, f.entity, f.column or ""))
     return QualityReport(score(findings, rows), findings, pd.DataFrame(columns))

@@ -2,22 +2,37 @@
 
 A rep's team and region come from the ``reps`` table, matched on ``deals.owner`` / ``activity_daily.owner`` equal to
 ``reps.name`` or, failing that, ``reps.id`` (exports carry either). A deal whose owner has no region in ``reps``
-falls back to the deal's own ``region`` column. Segment, source and product exist on deals only, so they do not
-narrow activity KPIs.
+falls back to the deal's own ``region`` column. Segment, source and product exist on deals only: they narrow activity
+KPIs through the deal an activity belongs to (raw activities joined to deals), and activities without a deal are left
+out while such a filter is set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Select,
+    Table,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from salesops.filters import Filters
-from salesops.store.schema import activity_daily, deals, reps
+from salesops.store.schema import activities, activity_daily, deals, reps
+from salesops.store.sqlfn import day_of
 
 NO_FILTERS = Filters()
 """The whole workspace, all time: the default of every KPI function."""
@@ -72,36 +87,50 @@ def _period(column: ColumnElement[Any], start: date | None, end: date | None) ->
 
 
 def deal_conditions(
-    workspace_id: int, filters: Filters, period_column: ColumnElement[Any] | None = None
+    workspace_id: int, filters: Filters, period_column: ColumnElement[Any] | None = None, *, table: Table = deals
 ) -> list[ColumnElement[bool]]:
-    """WHERE conditions on ``deals`` for the filters; the period applies to ``period_column`` (None: no period)."""
-    conditions: list[ColumnElement[bool]] = [deals.c.workspace_id == workspace_id]
+    """WHERE conditions on ``deals`` (or a table with its owner, region, segment, lead_source and product columns,
+    such as the pipeline snapshots) for the filters; the period applies to ``period_column`` (None: no period)."""
+    c = table.c
+    conditions: list[ColumnElement[bool]] = [c.workspace_id == workspace_id]
     if period_column is not None:
         conditions += _period(period_column, filters.start, filters.end)
     if filters.reps:
-        conditions.append(deals.c.owner.in_(filters.reps))
+        conditions.append(c.owner.in_(filters.reps))
     if filters.teams:
-        conditions.append(deals.c.owner.in_(_owners_where(workspace_id, "team", filters.teams)))
+        conditions.append(c.owner.in_(_owners_where(workspace_id, "team", filters.teams)))
     if filters.regions:
         lookup = rep_lookup(workspace_id).subquery("rep_lookup_known")
         owners_with_region = select(lookup.c.key).where(lookup.c.region.is_not(None))
         conditions.append(
             or_(
-                deals.c.owner.in_(_owners_where(workspace_id, "region", filters.regions)),
+                c.owner.in_(_owners_where(workspace_id, "region", filters.regions)),
                 and_(
-                    deals.c.region.in_(filters.regions),
-                    or_(deals.c.owner.is_(None), deals.c.owner.not_in(owners_with_region)),
+                    c.region.in_(filters.regions),
+                    or_(c.owner.is_(None), c.owner.not_in(owners_with_region)),
                 ),
             )
         )
     if filters.segments:
-        conditions.append(deals.c.segment.in_(filters.segments))
+        conditions.append(c.segment.in_(filters.segments))
     if filters.sources:
-        conditions.append(deals.c.lead_source.in_(filters.sources))
+        conditions.append(c.lead_source.in_(filters.sources))
     if filters.products:
-        conditions.append(deals.c.product.in_(filters.products))
-    if filters.currency:
-        conditions.append(deals.c.currency == filters.currency)
+        conditions.append(c.product.in_(filters.products))
+    if filters.currency and "currency" in c:  # pipeline snapshots carry no currency
+        conditions.append(c.currency == filters.currency)
+    return conditions
+
+
+def _owner_conditions(workspace_id: int, filters: Filters, owner: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    """Rep, team and region filters on an activity owner column."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.reps:
+        conditions.append(owner.in_(filters.reps))
+    if filters.teams:
+        conditions.append(owner.in_(_owners_where(workspace_id, "team", filters.teams)))
+    if filters.regions:
+        conditions.append(owner.in_(_owners_where(workspace_id, "region", filters.regions)))
     return conditions
 
 
@@ -109,13 +138,46 @@ def activity_conditions(workspace_id: int, filters: Filters) -> list[ColumnEleme
     """WHERE conditions on the ``activity_daily`` rollup: period on the day, rep/team/region on the owner."""
     conditions: list[ColumnElement[bool]] = [activity_daily.c.workspace_id == workspace_id]
     conditions += _period(activity_daily.c.day, filters.start, filters.end)
-    if filters.reps:
-        conditions.append(activity_daily.c.owner.in_(filters.reps))
-    if filters.teams:
-        conditions.append(activity_daily.c.owner.in_(_owners_where(workspace_id, "team", filters.teams)))
-    if filters.regions:
-        conditions.append(activity_daily.c.owner.in_(_owners_where(workspace_id, "region", filters.regions)))
-    return conditions
+    return conditions + _owner_conditions(workspace_id, filters, activity_daily.c.owner)
+
+
+def through_deals(filters: Filters) -> bool:
+    """Whether a filter that only deals carry (segment, lead source, product) is set: activities then count only
+    through the deal they belong to."""
+    return bool(filters.segments or filters.sources or filters.products)
+
+
+def raw_activity_conditions(workspace_id: int, filters: Filters) -> list[ColumnElement[bool]]:
+    """WHERE conditions on raw ``activities``: period on the day it occurred, rep/team/region on its owner."""
+    a = activities.c
+    conditions: list[ColumnElement[bool]] = [a.workspace_id == workspace_id]
+    if filters.start is not None:
+        conditions.append(a.occurred_at >= datetime.combine(filters.start, time.min))
+    if filters.end is not None:
+        conditions.append(a.occurred_at < datetime.combine(filters.end + timedelta(days=1), time.min))
+    return conditions + _owner_conditions(workspace_id, filters, a.owner)
+
+
+def activity_rows(workspace_id: int, filters: Filters, dialect: str) -> Select[*tuple[Any, ...]]:
+    """Rows ``owner, type, day, n, minutes`` of the activities the filters select: the ``activity_daily`` rollup, or,
+    when a segment, source or product filter is set, the raw activities whose deal matches it (one row each)."""
+    if not through_deals(filters):
+        r = activity_daily.c
+        return select(r.owner, r.type, r.day, r.n, r.minutes).where(*activity_conditions(workspace_id, filters))
+    a = activities.c
+    only_deal = Filters(segments=filters.segments, sources=filters.sources, products=filters.products)
+    day = type_coerce(day_of(a.occurred_at, dialect), Date)
+    return (
+        select(
+            a.owner.label("owner"),
+            a.type.label("type"),
+            day.label("day"),
+            literal(1).label("n"),
+            func.coalesce(a.duration_minutes, 0.0).label("minutes"),
+        )
+        .join(deals, and_(deals.c.workspace_id == a.workspace_id, deals.c.id == a.deal_id))
+        .where(*raw_activity_conditions(workspace_id, filters), *deal_conditions(workspace_id, only_deal))
+    )
 
 
 def grouped(

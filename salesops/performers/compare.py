@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Select, exists, func, select
 
 from salesops.filters import Filters
 from salesops.formatting import money_compact, percent
-from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.i18n import DEFAULT_LANGUAGE, N_, translate
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.inputs import activity_totals
@@ -51,16 +51,19 @@ GROUP_COLUMNS = [
 ]
 METRIC_COLUMNS = ["metric", "label", "kind", "activity_type", "top", "middle", "bottom", "ratio"]
 _TEMPLATES: dict[Kind, tuple[str, str]] = {
-    "count": ("{group} logs {r}× more {label} ({a} vs {b})", "{group} logs {r}× fewer {label} ({a} vs {b})"),
+    "count": (N_("{group} logs {r}× more {label} ({a} vs {b})"), N_("{group} logs {r}× fewer {label} ({a} vs {b})")),
     "share": (
-        "{group} puts {r}× more of its activity into {label} ({a} vs {b})",
-        "{group} puts {r}× less of its activity into {label} ({a} vs {b})",
+        N_("{group} puts {r}× more of its activity into {label} ({a} vs {b})"),
+        N_("{group} puts {r}× less of its activity into {label} ({a} vs {b})"),
     ),
-    "rate": ("{group} has a {r}× higher {label} ({a} vs {b})", "{group} has a {r}× lower {label} ({a} vs {b})"),
-    "money": ("{group} has a {r}× larger {label} ({a} vs {b})", "{group} has a {r}× smaller {label} ({a} vs {b})"),
+    "rate": (N_("{group} has a {r}× higher {label} ({a} vs {b})"), N_("{group} has a {r}× lower {label} ({a} vs {b})")),
+    "money": (
+        N_("{group} has a {r}× larger {label} ({a} vs {b})"),
+        N_("{group} has a {r}× smaller {label} ({a} vs {b})"),
+    ),
     "days": (
-        "{group} has a {r}× longer {label} ({a} vs {b} days)",
-        "{group} has a {r}× shorter {label} ({a} vs {b} days)",
+        N_("{group} has a {r}× longer {label} ({a} vs {b} days)"),
+        N_("{group} has a {r}× shorter {label} ({a} vs {b} days)"),
     ),
 }
 
@@ -91,20 +94,32 @@ class _Metric:
     activity_type: str | None = None
 
 
+# Per activity type: the words of its per-won-deal, per-rep and share metrics (literal, so the catalog has them).
+_KIND_LABELS: dict[str, tuple[str, str, str]] = {
+    "email": (N_("emails per won deal"), N_("emails per rep"), N_("emails")),
+    "call": (N_("calls per won deal"), N_("calls per rep"), N_("calls")),
+    "meeting": (N_("meetings per won deal"), N_("meetings per rep"), N_("meetings")),
+    "demo": (N_("demos per won deal"), N_("demos per rep"), N_("demos")),
+    "proposal": (N_("proposals per won deal"), N_("proposals per rep"), N_("proposals")),
+    "task": (N_("tasks per won deal"), N_("tasks per rep"), N_("tasks")),
+}
+
+
 def _metrics_catalogue() -> list[_Metric]:
     catalogue = [
-        _Metric("win_rate", "win rate", "rate"),
-        _Metric("avg_deal_size", "average deal size", "money"),
-        _Metric("median_cycle_days", "median sales cycle", "days"),
-        _Metric("median_response_days", "time from deal creation to first activity", "days"),
-        _Metric("activities_per_won_deal", "activities per won deal", "count"),
-        _Metric("activities_per_rep", "activities per rep", "count"),
+        _Metric("win_rate", N_("win rate"), "rate"),
+        _Metric("avg_deal_size", N_("average deal size"), "money"),
+        _Metric("median_cycle_days", N_("median sales cycle"), "days"),
+        _Metric("median_response_days", N_("time from deal creation to first activity"), "days"),
+        _Metric("activities_per_won_deal", N_("activities per won deal"), "count"),
+        _Metric("activities_per_rep", N_("activities per rep"), "count"),
     ]
     for kind in ACTIVITY_TYPES:
+        per_won_deal, per_rep, share = _KIND_LABELS[kind]
         catalogue += [
-            _Metric(f"{kind}s_per_won_deal", f"{kind}s per won deal", "count", kind),
-            _Metric(f"{kind}s_per_rep", f"{kind}s per rep", "count", kind),
-            _Metric(f"share_{kind}", f"{kind}s", "share", kind),
+            _Metric(f"{kind}s_per_won_deal", per_won_deal, "count", kind),
+            _Metric(f"{kind}s_per_rep", per_rep, "count", kind),
+            _Metric(f"share_{kind}", share, "share", kind),
         ]
     return catalogue
 
@@ -202,7 +217,7 @@ def _finding(metric: pd.Series, split: str, lang: str) -> str | None:
     top, bottom, ratio = metric["top"], metric["bottom"], metric["ratio"]
     if ratio is None or pd.isna(ratio) or (1 / NOTABLE_ABOVE < ratio < NOTABLE_ABOVE):
         return None
-    group = translate("Top quartile" if split == "quartile" else "Top half", lang)
+    group = translate("Top quartile", lang) if split == "quartile" else translate("Top half", lang)
     kind: Kind = metric["kind"]
     a, b, label = _format(top, kind), _format(bottom, kind), translate(metric["label"], lang)
     if math.isinf(ratio):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Connection
 
 from salesops.accuracy.forecast import plan_vs_actual
-from salesops.demand.calendar import last_complete_month, last_data_day
+from salesops.asof import last_complete_month, resolve_as_of
 from salesops.plan.drafts import latest_plan
 
 
@@ -24,11 +25,12 @@ class PlanComparison:
     months: pd.DataFrame  # period, plan, actual, variance, variance_pct; only months with complete data
 
 
-def latest_plan_vs_actual(conn: Connection, workspace_id: int) -> PlanComparison | None:
+def latest_plan_vs_actual(conn: Connection, workspace_id: int, as_of: date | None = None) -> PlanComparison | None:
     """The latest plan's total demand line against won revenue (or deals); None when no plan has one.
 
-    Only months up to the last complete month of deal data are compared, so a plan made for the coming quarters
-    shows nothing until the bookings of those months are imported (rather than a misleading 0 actual).
+    Only months up to the last complete month of the as-of date (:mod:`salesops.asof`) are compared, so a plan
+    made for the coming quarters shows nothing until the bookings of those months are imported (rather than a
+    misleading 0 actual).
     """
     plan = latest_plan(conn, workspace_id)
     if plan is None:
@@ -38,7 +40,7 @@ def latest_plan_vs_actual(conn: Connection, workspace_id: int) -> PlanComparison
         return None
     metric = str(lines["metric"].iloc[0])
     periods = sorted(str(p)[:7] for p in lines["period"])
-    last_day = last_data_day(conn, workspace_id)
+    last_day = resolve_as_of(conn, workspace_id, as_of)
     months = plan_vs_actual(
         conn, workspace_id, lines[["period", "value"]], metric="deals" if metric == "deals" else "revenue"
     )

@@ -17,7 +17,7 @@ import pandas as pd
 from salesops.capacity.supply import ROLE_LABELS
 from salesops.formatting import money_compact as money
 from salesops.formatting import percent
-from salesops.i18n import DEFAULT_LANGUAGE, translate
+from salesops.i18n import DEFAULT_LANGUAGE, N_, translate
 from salesops.kpi.quality import Finding, QualityReport
 from salesops.performers.compare import PerformerComparison, training_gaps
 from salesops.plan.routing import QUALIFIED_SCORE, RoutingPlan
@@ -25,42 +25,42 @@ from salesops.plan.team import TeamStructure
 
 AREAS = ("technology", "sales_process", "people", "communication")
 AREA_LABELS = {
-    "technology": "Technology",
-    "sales_process": "Sales process",
-    "people": "Hiring, onboarding, training and compensation",
-    "communication": "Communication",
+    "technology": N_("Technology"),
+    "sales_process": N_("Sales process"),
+    "people": N_("Hiring, onboarding, training and compensation"),
+    "communication": N_("Communication"),
 }
-PAGE_DATA = "1 · Data collection"
-PAGE_DEMAND = "2 · Demand planning"
-PAGE_SUPPLY = "3 · Supply planning"
-PAGE_PLAN = "4 · Alignment & plan"
-STALE_MESSAGE = "Open deals whose close date has passed (stale pipeline)."
+PAGE_DATA = N_("1 · Data collection")
+PAGE_DEMAND = N_("2 · Demand planning")
+PAGE_SUPPLY = N_("3 · Supply planning")
+PAGE_PLAN = N_("4 · Alignment & plan")
+STALE_MESSAGE = N_("Open deals whose close date has passed (stale pipeline).")
 # key, question, what to do when the answer is "no"
 STACK_QUESTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "blockers",
-        "Do the current tools remove today's blockers (manual data entry, missing reports)?",
-        "List the three biggest blockers and pick the tool or automation that removes each.",
+        N_("Do the current tools remove today's blockers (manual data entry, missing reports)?"),
+        N_("List the three biggest blockers and pick the tool or automation that removes each."),
     ),
     (
         "fit",
-        "Do the current tools fit the team's size and way of selling?",
-        "Review licences and features against the team you will have after the planned hires.",
+        N_("Do the current tools fit the team's size and way of selling?"),
+        N_("Review licences and features against the team you will have after the planned hires."),
     ),
     (
         "integrated",
-        "Are the CRM, email/calendar, marketing and billing tools integrated?",
-        "Connect email/calendar sync and the marketing-to-CRM lead sync so activities and leads arrive untyped.",
+        N_("Are the CRM, email/calendar, marketing and billing tools integrated?"),
+        N_("Connect email/calendar sync and the marketing-to-CRM lead sync so activities and leads arrive untyped."),
     ),
     (
         "training",
-        "Is training offered on every tool the team uses?",
-        "Add tool training to onboarding and a quarterly refresher.",
+        N_("Is training offered on every tool the team uses?"),
+        N_("Add tool training to onboarding and a quarterly refresher."),
     ),
     (
         "next",
-        "Which tool would take the business further (e.g. conversation intelligence, CPQ, forecasting)?",
-        "Evaluate {answer} against the plan's biggest gap.",
+        N_("Which tool would take the business further (e.g. conversation intelligence, CPQ, forecasting)?"),
+        N_("Evaluate {answer} against the plan's biggest gap."),
     ),
 )
 STACK_ANSWERS = ("", "yes", "no", "unsure")
@@ -106,17 +106,17 @@ def _tool_for(finding: Finding, lang: str) -> str:
     """The tool or integration that closes a data-quality gap, from what the finding is about."""
     text = finding.message.lower()
     if "stale" in text:
-        tool = "close-date reminders (a CRM workflow rule on open deals)"
+        tool = N_("close-date reminders (a CRM workflow rule on open deals)")
     elif "duplicate" in text:
-        tool = "a duplicate-matching rule or a dedupe tool in the CRM"
+        tool = N_("a duplicate-matching rule or a dedupe tool in the CRM")
     elif "future" in text:
-        tool = "date validation rules on the CRM form"
+        tool = N_("date validation rules on the CRM form")
     elif finding.column == "owner":
-        tool = "a user sync between the CRM and the reps list"
+        tool = N_("a user sync between the CRM and the reps list")
     elif finding.entity == "activities":
-        tool = "email and calendar sync, so activities are logged automatically"
+        tool = N_("email and calendar sync, so activities are logged automatically")
     else:
-        tool = "required fields and validation rules on the CRM form"
+        tool = N_("required fields and validation rules on the CRM form")
     return translate(tool, lang)
 
 
@@ -127,11 +127,11 @@ def technology(inputs: PlanInputs, lang: str = DEFAULT_LANGUAGE) -> list[Recomme
     recs = [
         Recommendation(
             "technology",
-            translate("Close a data gap with {tool}: {fix}", lang, tool=_tool_for(f, lang), fix=translate(f.fix, lang)),
+            translate("Close a data gap with {tool}: {fix}", lang, tool=_tool_for(f, lang), fix=f.remedy(lang)),
             translate(
                 "{message} Affected: {n}. Data-quality score {score}/100.",
                 lang,
-                message=translate(f.message, lang),
+                message=f.describe(lang),
                 n=f.count,
                 score=inputs.quality.score,
             ),
@@ -411,11 +411,16 @@ def cadence(team: TeamStructure, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The monthly planning cadence: step, week of the month, owner, what it produces."""
     ops = translate("Sales-ops director", lang) if team.stage == 2 else translate("Sales-ops lead", lang)
     rows = [
-        ("Data refresh", 1, translate("Technical sales-ops rep", lang), "CRM exports imported, quality checked"),
-        ("Demand review", 2, translate("Sales leader and marketing", lang), "forecast and lead targets agreed"),
-        ("Supply review", 2, translate("Sales leader and HR", lang), "capacity, hiring and constraints agreed"),
-        ("Pre-meeting", 3, ops, "one plan version with the open decisions"),
-        ("Executive meeting", 4, translate("CEO / CRO", lang), "decisions signed off, actions owned"),
+        (
+            N_("Data refresh"),
+            1,
+            translate("Technical sales-ops rep", lang),
+            N_("CRM exports imported, quality checked"),
+        ),
+        (N_("Demand review"), 2, translate("Sales leader and marketing", lang), N_("forecast and lead targets agreed")),
+        (N_("Supply review"), 2, translate("Sales leader and HR", lang), N_("capacity, hiring and constraints agreed")),
+        (N_("Pre-meeting"), 3, ops, N_("one plan version with the open decisions")),
+        (N_("Executive meeting"), 4, translate("CEO / CRO", lang), N_("decisions signed off, actions owned")),
     ]
     return pd.DataFrame(
         [(translate(s, lang), w, o, translate(x, lang)) for s, w, o, x in rows],
@@ -426,11 +431,11 @@ def cadence(team: TeamStructure, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
 def number_owners(lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Who owns which number of the plan."""
     rows = [
-        ("Bookings forecast", "Sales leader"),
-        ("Qualified leads per month", "Marketing lead"),
-        ("Capacity and hiring plan", "Sales leader and HR"),
-        ("Data quality", "Technical sales-ops rep"),
-        ("Plan vs actual", "Sales-ops lead"),
+        (N_("Bookings forecast"), N_("Sales leader")),
+        (N_("Qualified leads per month"), N_("Marketing lead")),
+        (N_("Capacity and hiring plan"), N_("Sales leader and HR")),
+        (N_("Data quality"), N_("Technical sales-ops rep")),
+        (N_("Plan vs actual"), N_("Sales-ops lead")),
     ]
     return pd.DataFrame([(translate(n, lang), translate(o, lang)) for n, o in rows], columns=["number", "owner"])
 

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from salesops import kpi
-from salesops.demand.calendar import last_data_day
+from salesops.asof import default_as_of
 from salesops.demand.leads import lead_history, project_leads
 from salesops.filters import Filters
 from salesops.i18n import DEFAULT_LANGUAGE, translate
@@ -64,9 +64,8 @@ class PlanReport:
 
 
 def as_of_day(conn: Connection, workspace_id: int, today: date) -> date:
-    """The latest deal date not after ``today`` (docs/architecture.md "As-of date"); ``today`` without deals."""
-    last = last_data_day(conn, workspace_id)
-    return min(last, today) if last is not None else today
+    """DESIGN.md's as-of date (:func:`salesops.asof.default_as_of` judged on ``today``); ``today`` without data."""
+    return default_as_of(conn, workspace_id, today) or today
 
 
 def demand_frame(plan: Plan | None) -> pd.DataFrame:

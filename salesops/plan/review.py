@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, case, distinct, func, select
 
-from salesops.demand.calendar import last_complete_month, last_data_day
+from salesops.asof import default_as_of, last_complete_month
 from salesops.i18n import DEFAULT_LANGUAGE, translate
 from salesops.ingest.fields import CLOSED_STATUSES
 from salesops.kpi import definitions as d
@@ -179,7 +179,7 @@ def _heads_and_hires(plan: Plan, periods: list[str], base_heads: float) -> tuple
 def review_plan(conn: Connection, workspace_id: int, plan: Plan, lang: str = DEFAULT_LANGUAGE) -> PlanReview | None:
     """``plan``'s total demand against the months the data now covers completely; None without a demand line."""
     lines = plan.lines[(plan.lines["kind"] == "demand") & (plan.lines["segment"] == "")]
-    last_day = last_data_day(conn, workspace_id)
+    last_day = default_as_of(conn, workspace_id)
     if lines.empty or last_day is None:
         return None
     planned = lines.groupby("period")["value"].sum()

@@ -45,7 +45,10 @@ def get_engine(url: str | None = None, *, migrate: bool = True) -> Engine:
     url = url or default_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    # One engine serves every browser session of the server: a pool of 10 plus 30 overflow keeps 20+ sessions
+    # reading while imports write (the default 5 + 10 made readers time out in the 4-writer, 20-reader soak).
+    pool = {} if ":memory:" in url else {"pool_size": 10, "max_overflow": 30}
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **pool)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:

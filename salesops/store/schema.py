@@ -353,6 +353,28 @@ lead_posts = Table(
     Column("posted_at", DateTime, nullable=False),
 )
 
+# The weighted open pipeline per expected close month as each deals import left it: a forecast made before the month,
+# which exports never hold (their probabilities and expected revenue are today's). Undone batches are ignored.
+pipeline_snapshots = Table(
+    "pipeline_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ws(),
+    Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), nullable=False),
+    Column("as_of", Date, nullable=False),  # the data's as-of date when the batch was imported
+    Column("month", String(7), nullable=False),  # expected close month, YYYY-MM
+    Column("owner", String(255)),
+    Column("region", String(255)),
+    Column("segment", String(255)),
+    Column("lead_source", String(255)),
+    Column("product", String(255)),
+    Column("deals", Integer, nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("weighted", Float, nullable=False),
+    Column("commit_amount", Float, nullable=False),
+    Index("ix_pipeline_snapshots_ws", "workspace_id", "as_of"),
+)
+
 RECORD_TABLES: dict[str, Table] = {
     "reps": reps,
     "accounts": accounts,

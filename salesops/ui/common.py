@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from salesops import demo
 from salesops.export.safe import csv_bytes, markdown_escape
-from salesops.i18n import DEFAULT_LANGUAGE, offered_languages, translate
+from salesops.i18n import DEFAULT_LANGUAGE, Wording, offered_languages, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 from salesops.store.transactions import run_write
@@ -28,7 +28,9 @@ def language() -> str:
 
 
 def t(text: str, **values: Any) -> str:
-    """User-facing text in the session's language."""
+    """User-facing text in the session's language (a domain's Wording is rendered again from its message)."""
+    if isinstance(text, Wording) and not values:
+        return text.in_language(language())
     return translate(text, language(), **values)
 
 

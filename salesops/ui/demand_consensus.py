@@ -23,7 +23,9 @@ def lead_source(outcome: DemandForecast) -> tuple[pd.Series | None, LeadBasis | 
     if not lead_count(ws, version):
         return None, None
     threshold = float(st.session_state.get("demand_lead_threshold", 60))
-    demand = cached_leads(ws, version, s.horizon, s.assumptions.lead_volume_change_pct, threshold)
+    demand = cached_leads(
+        ws, version, s.horizon, s.assumptions.lead_volume_change_pct, threshold, as_of=outcome.filters.as_of
+    )
     if float(demand.bands["leads_with_outcome"].sum()) == 0:
         return None, None
     basis = LeadBasis(demand.lag_months, demand.qualified_conversion, demand.avg_deal_size)

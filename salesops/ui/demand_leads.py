@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,20 +14,22 @@ from salesops.demand.leads import LeadHistory, lead_history, project_leads
 from salesops.formatting import MISSING, count, money_compact, percent
 from salesops.store.workspaces import describe
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_history(workspace: int, version: int, threshold: float) -> LeadHistory:
-    """Lead cohorts and deal rates of a workspace (the SQL part), read once per data version and threshold."""
+def cached_history(workspace: int, version: int, threshold: float, as_of: date | None) -> LeadHistory:
+    """Lead cohorts and deal rates of a workspace (the SQL part), read once per data version, threshold, as-of."""
     with engine().connect() as conn:
-        return lead_history(conn, workspace, threshold=threshold)
+        return lead_history(conn, workspace, threshold=threshold, as_of=as_of)
 
 
-def cached_leads(workspace: int, version: int, horizon: int, lead_volume_pct: float, threshold: float) -> LeadDemand:
+def cached_leads(
+    workspace: int, version: int, horizon: int, lead_volume_pct: float, threshold: float, *, as_of: date | None
+) -> LeadDemand:
     """Lead cohorts projected ``horizon`` months with the lead-volume change (pure, so a slider move costs no SQL)."""
-    return project_leads(cached_history(workspace, version, threshold), horizon, lead_volume_pct)
+    return project_leads(cached_history(workspace, version, threshold, as_of), horizon, lead_volume_pct, language())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -58,7 +61,9 @@ def render(outcome: DemandForecast) -> None:
     )
     change = s.assumptions.lead_volume_change_pct
     ws, version = workspace_id(), data_version()
-    demand = cached_leads(ws, version, s.horizon, change, float(threshold)) if lead_count(ws, version) else None
+    demand = None
+    if lead_count(ws, version):
+        demand = cached_leads(ws, version, s.horizon, change, float(threshold), as_of=outcome.filters.as_of)
     if demand is None or float(demand.bands["leads_with_outcome"].sum()) == 0:
         st.info(t("No leads with a known outcome yet: import a leads export on page 1 to see lead-based demand."))
         return

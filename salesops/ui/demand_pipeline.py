@@ -10,22 +10,22 @@ from salesops.demand.pipeline import PipelineForecast, pipeline_forecast
 from salesops.filters import Filters
 from salesops.formatting import money_compact
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 QUARTER = 3
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_pipeline(workspace: int, version: int, filters: Filters, horizon: int) -> PipelineForecast:
-    """Open deals weighted by win probability and spread over their expected close months."""
+def cached_pipeline(workspace: int, version: int, filters: Filters, horizon: int, lang: str) -> PipelineForecast:
+    """Open deals weighted by win probability and spread over their expected close months (notes in ``lang``)."""
     with engine().connect() as conn:
-        return pipeline_forecast(conn, workspace, filters, horizon)
+        return pipeline_forecast(conn, workspace, filters, horizon, lang=lang)
 
 
 def pipeline_for(outcome: DemandForecast) -> PipelineForecast:
     """The cached pipeline forecast for the page's filters and horizon."""
-    return cached_pipeline(workspace_id(), data_version(), outcome.filters, outcome.settings.horizon)
+    return cached_pipeline(workspace_id(), data_version(), outcome.filters, outcome.settings.horizon, language())
 
 
 def comparison(outcome: DemandForecast, pipe: PipelineForecast) -> pd.DataFrame:

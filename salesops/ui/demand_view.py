@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from salesops import formatting as fmt
-from salesops.demand.calendar import complete_history, last_data_day
+from salesops.asof import resolve_as_of
+from salesops.demand.calendar import complete_history
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
 from salesops.formatting import money_compact
@@ -40,11 +41,12 @@ class DemandForecast:
 def history(
     workspace: int, version: int, filters: Filters, metric: str, by: str | None
 ) -> tuple[pd.Series | pd.DataFrame, str]:
-    """Won revenue or deals per month (one column per group with ``by``) up to the last complete month of data (or
-    of the filtered period), so a partly exported month does not drag the forecast down; plus the note saying so."""
+    """Won revenue or deals per month (one column per group with ``by``) up to the last complete month of the as-of
+        date (or of the filtered period), so a partly exported month does not drag the forecast down; plus the note
+    saying so."""
     with engine().connect() as conn:
         series = monthly_series(conn, workspace, metric, filters, by)  # type: ignore[arg-type]
-        last_day = last_data_day(conn, workspace)
+        last_day = resolve_as_of(conn, workspace, filters.as_of)
     if last_day is not None and filters.end is not None:
         last_day = min(last_day, filters.end)
     return complete_history(series, last_day)
@@ -113,15 +115,15 @@ def render(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
         return None
     result, h = outcome.fit.total, settings.horizon
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(t(warning))
     if outcome.history_note:
-        st.info(outcome.history_note)
+        st.info(t(outcome.history_note))
     _totals(outcome)
     charts.show(_forecast_figure(outcome), "demand_forecast_chart")
     csv_download(
         lambda: forecast_table(outcome), t("Download forecast data (CSV)"), "demand_forecast.csv", "demand_dl_fc"
     )
-    st.markdown(t("**Chosen model:** {model}  \n**Why:** {note}", model=result.model, note=result.method_note))
+    st.markdown(t("**Chosen model:** {model}  \n**Why:** {note}", model=result.model, note=t(result.method_note)))
     st.caption(
         t(
             "Shaded band: {level} % prediction interval of the statistical model, scaled by the assumptions. "

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops.demand.calendar import last_data_day
+from salesops.asof import resolve_as_of
 from salesops.filters import Filters
 from salesops.forecast import ForecastResult, forecast_series
 from salesops.forecast.series import weekly_series
@@ -22,7 +22,7 @@ def weekly_fit(
 ) -> tuple[pd.Series, ForecastResult | None]:
     """Won revenue or deals per complete week and its forecast (None without any win), cached per data version."""
     with engine().connect() as conn:
-        last_day = last_data_day(conn, workspace)
+        last_day = resolve_as_of(conn, workspace, filters.as_of)
         series = weekly_series(conn, workspace, metric, filters, last_day=last_day)  # type: ignore[arg-type]
     if not len(series) or not series.any():
         return series, None
@@ -42,7 +42,7 @@ def render(outcome: DemandForecast) -> None:
         st.info(t("No won deals by week in this selection."))
         return
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(t(warning))
     frame = result.forecast
     amount = money(float(frame["mean"].sum())) if s.metric == "revenue" else f"{frame['mean'].sum():,.0f}"
     st.metric(t("Forecast total, next {n} weeks", n=len(frame)), amount)
@@ -57,7 +57,7 @@ def render(outcome: DemandForecast) -> None:
     fig.update_layout(title=t("Per week (weeks from Monday)"), legend={"orientation": "h"})
     show(fig, "demand_weekly_chart")
     st.markdown(
-        t("**Weekly model:** {model}  \n**Why:** {note}", model=plain(result.model), note=plain(result.method_note))
+        t("**Weekly model:** {model}  \n**Why:** {note}", model=plain(result.model), note=plain(t(result.method_note)))
     )
     st.caption(
         t(

@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from salesops.asof import default_as_of, default_period
 from salesops.filters import Filters
 from salesops.kpi.options import FilterOptions, filter_options
 from salesops.ui.common import data_version, engine, t, workspace_id
@@ -51,31 +52,81 @@ def _save(filters: Filters) -> None:
     st.session_state[_STORE] = saved
 
 
-def filter_sidebar() -> Filters:
-    """Draw the filters in the sidebar and return what they select."""
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_default_as_of(workspace: int, version: int, today: date) -> date | None:
+    """The default as-of date of a workspace at a data version (:func:`salesops.asof.default_as_of`)."""
+    with engine().connect() as conn:
+        return default_as_of(conn, workspace, today)
+
+
+def _reset_period() -> None:
+    """A new as-of date moves the default period with it: the period widgets and the saved period start over."""
+    for key in [k for k in st.session_state if str(k).startswith("filters_period_")]:
+        del st.session_state[key]
+    _save(replace(current_filters(), start=None, end=None))
+
+
+def _as_of_input(ws: int, saved: date | None, default: date | None) -> date | None:
+    """The as-of date widget; returns the user's date, or None while it shows the default (which follows new data)."""
+    if default is None:
+        return None
+    chosen = st.date_input(
+        t("As-of date"),
+        value=saved or default,
+        key=f"filters_as_of_{ws}",
+        on_change=_reset_period,
+        help=t(
+            "The day the data describe: history ends at its last complete month. Default {day}: the newest date "
+            "the records show happened (created, won, or lost or active within a month of those), not after today.",
+            day=default.isoformat(),
+        ),
+    )
+    return chosen if isinstance(chosen, date) and chosen != default else None
+
+
+def _period_default(low: date, as_of: date | None, all_history: bool) -> tuple[date, date] | None:
+    """The page's default period: the last 12 complete months to the as-of date (all history to it on a page that
+    forecasts); None without an as-of date."""
+    if as_of is None:
+        return None
+    start, end = default_period(as_of)
+    return (low, end) if all_history else (max(start, low), end)
+
+
+def filter_sidebar(*, all_history: bool = False) -> Filters:
+    """Draw the as-of date and the filters in the sidebar and return what they select.
+
+    The default period is the last 12 complete months up to the as-of date, or, with ``all_history`` (a forecast
+    page), every month up to it; the returned filters carry the resolved as-of date and period.
+    """
     ws = workspace_id()
-    options = cached_options(ws, data_version())
+    version = data_version()
+    options = cached_options(ws, version)
     current = current_filters()
     with st.sidebar:
         st.subheader(t("Filters"))
+        default = cached_default_as_of(ws, version, date.today())
+        chosen_as_of = _as_of_input(ws, current.as_of, default)
+        as_of = chosen_as_of or default
         if options.first_close is None or options.last_close is None:
             st.caption(t("Filters appear once deals are imported."))
-            return current
-        low, high = options.first_close, options.last_close
-        start = current.start if current.start and low <= current.start <= high else low
-        end = current.end if current.end and low <= current.end <= high else high
+            return replace(current, as_of=as_of)
+        low, high = options.first_close, max(options.last_close, as_of or options.last_close)
+        fallback = _period_default(low, as_of, all_history) or (low, high)
+        high = max(high, fallback[1])  # a complete as-of month may end after the last close date
+        start = current.start if current.start and low <= current.start <= high else fallback[0]
+        end = current.end if current.end and low <= current.end <= high else fallback[1]
         period = st.date_input(
-            t("Period (close date)"), value=(start, end), min_value=low, max_value=high, key=f"filters_period_{ws}"
+            t("Period (close date)"),
+            value=(start, end),
+            min_value=low,
+            max_value=high,
+            key=f"filters_period_all_{ws}" if all_history else f"filters_period_{ws}",
+            help=t("Default: all months up to the as-of date's last complete month.")
+            if all_history
+            else t("Default: the last 12 complete months up to the as-of date."),
         )
-        chosen: dict[str, tuple[str, ...]] = {}
-        for field, label in _FIELDS.items():
-            values = getattr(options, field)
-            if not values:
-                continue
-            selected = [v for v in getattr(current, field) if v in values]
-            chosen[field] = tuple(
-                st.multiselect(t(label), values, default=selected, key=f"filters_{field}_{ws}", placeholder=t("All"))
-            )
+        chosen = _choices(options, current)
         if len(options.currencies) > 1:
             currency = st.selectbox(
                 t("Currency"),
@@ -102,9 +153,27 @@ def filter_sidebar() -> Filters:
         current,
         start=new_start if isinstance(new_start, date) else None,
         end=new_end if isinstance(new_end, date) else None,
+        as_of=chosen_as_of,
         **chosen,
     )
-    if filters.start == low and filters.end == high:
-        filters = replace(filters, start=None, end=None)  # "all time" follows new data
+    if (filters.start, filters.end) == fallback:
+        filters = replace(filters, start=None, end=None)  # the default period follows new data and the as-of date
     _save(filters)
-    return filters
+    if filters.start is None and filters.end is None and not all_history:
+        filters = replace(filters, start=fallback[0], end=fallback[1])
+    return replace(filters, as_of=as_of)
+
+
+def _choices(options: FilterOptions, current: Filters) -> dict[str, tuple[str, ...]]:
+    """The multiselect filters (rep … product) that have values, seeded from the saved choices."""
+    ws = workspace_id()
+    chosen: dict[str, tuple[str, ...]] = {}
+    for field, label in _FIELDS.items():
+        values = getattr(options, field)
+        if not values:
+            continue
+        selected = [v for v in getattr(current, field) if v in values]
+        chosen[field] = tuple(
+            st.multiselect(t(label), values, default=selected, key=f"filters_{field}_{ws}", placeholder=t("All"))
+        )
+    return chosen

@@ -20,6 +20,8 @@ from salesops.formatting import money_compact, percent
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
+from salesops.kpi.inputs import deal_filter_note
+from salesops.kpi.leads import LeadKpis, lead_kpis
 from salesops.kpi.missing import costs_in_store
 from salesops.ui import charts
 from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
@@ -467,11 +469,71 @@ def _period_caption(now: dict, before: dict | None, filters: Filters) -> None:
     st.caption(text)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_deal_filter_note(workspace: int, version: int, filters: Filters, lang: str) -> str | None:
+    """What a segment, source or product filter keeps of the activities (None without such a filter)."""
+    with engine().connect() as conn:
+        return deal_filter_note(conn, workspace, filters, lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_lead_kpis(workspace: int, version: int, filters: Filters, lang: str) -> LeadKpis:
+    """Lead volume, conversion, time to convert and lead-to-opportunity of the filtered workspace."""
+    with engine().connect() as conn:
+        return lead_kpis(conn, workspace, filters, lang=lang)
+
+
+def _lead_section(ws: int, version: int, filters: Filters) -> None:
+    """Lead KPIs, shown where a workspace has leads but no deals."""
+    figures = cached_lead_kpis(ws, version, filters, language())
+    st.subheader(t("Lead KPIs"))
+    st.caption(t("This workspace holds leads but no deals: these are the KPIs its leads support."))
+    row = st.columns(5)
+    row[0].metric(t("Leads"), _count(figures.leads), border=True)
+    row[1].metric(t("Converted"), _count(figures.converted), border=True)
+    row[2].metric(
+        t("Conversion rate"), _percent(figures.conversion_rate), help=t("Converted leads / leads."), border=True
+    )
+    row[3].metric(
+        t("Median days to convert"),
+        _count(figures.median_days_to_convert),
+        help=t("Days from created to converted date, median over converted leads with both dates."),
+        border=True,
+    )
+    row[4].metric(
+        t("Lead-to-opportunity"),
+        _percent(figures.lead_to_opportunity),
+        help=t("Deals created / leads created in the period."),
+        border=True,
+    )
+    for note in figures.missing:
+        st.info(note)
+    if not figures.monthly.empty:
+        title = t("Leads created per month: {n} leads", n=f"{int(figures.monthly['leads'].sum()):,}")
+        fig = px.bar(
+            figures.monthly, x="month", y="leads", title=title, labels={"month": t("Month"), "leads": t("Leads")}
+        )
+        charts.show(fig, "kpi_leads_monthly_chart")
+        csv_download(figures.monthly, t("Download leads per month (CSV)"), "leads_per_month.csv", "kpi_leads_month_csv")
+    for frame, label, key in ((figures.by_source, "Lead source", "source"), (figures.by_owner, "Owner", "owner")):
+        if frame.empty:
+            continue
+        st.markdown(f"**{t('Leads by {what}', what=t(label).lower())}**")
+        st.dataframe(
+            frame.rename(columns={"group": t(label)}),
+            hide_index=True,
+            column_config={"conversion_rate": st.column_config.NumberColumn(t("Conversion rate"), format="percent")},
+            key=f"kpi_leads_by_{key}",
+        )
+        csv_download(frame, t("Download leads by {what} (CSV)", what=t(label).lower()), f"leads_by_{key}.csv",
+                     f"kpi_leads_{key}_csv")  # fmt: skip
+
+
 def render(filters: Filters) -> None:
     """Draw the KPI explorer for the current workspace and the sidebar's filters."""
     ws, version = workspace_id(), data_version()
     has = cached_presence(ws, version)
-    if not has.deals and not has.activities:
+    if not has.deals and not has.activities and not has.leads:
         st.info(t("This workspace is empty. Import a deals export (and activities) in the Import tab to see KPIs."))
         return
     now = cached_summary(ws, version, filters)
@@ -479,6 +541,8 @@ def render(filters: Filters) -> None:
     for message in cached_missing(ws, version, language()):
         st.warning(message)
 
+    if not has.deals and has.leads:
+        _lead_section(ws, version, filters)
     st.subheader(t("Output KPIs"))
     if not has.deals:
         st.info(t("No deals in this workspace yet: import a deals export in the Import tab to see output KPIs."))
@@ -508,6 +572,9 @@ def render(filters: Filters) -> None:
             _breakdown(ws, version, filters)
 
     st.subheader(t("Input KPIs"))
+    note = cached_deal_filter_note(ws, version, filters, language()) if has.activities else None
+    if note:
+        st.caption(note)
     if not has.activities:
         st.info(t("Import an activities export to see input KPIs (emails, calls, meetings, demos, selling hours)."))
         return

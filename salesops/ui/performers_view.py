@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -166,16 +168,16 @@ def accuracy_chart(monthly: pd.DataFrame) -> go.Figure:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_plan_comparison(workspace: int, version: int) -> PlanComparison | None:
-    """The latest saved plan against bookings at a data version."""
+def cached_plan_comparison(workspace: int, version: int, as_of: date | None) -> PlanComparison | None:
+    """The latest saved plan against bookings at a data version, up to the as-of date's last complete month."""
     with engine().connect() as conn:
-        return latest_plan_vs_actual(conn, workspace)
+        return latest_plan_vs_actual(conn, workspace, as_of)
 
 
-def _saved_plan_section() -> None:
+def _saved_plan_section(as_of: date | None) -> None:
     """The latest plan saved in step 2 against what was booked in the months the data covers."""
     st.subheader(t("Saved plan vs actual"))
-    found = cached_plan_comparison(workspace_id(), data_version())
+    found = cached_plan_comparison(workspace_id(), data_version(), as_of)
     if found is None:
         st.caption(t("Save a demand plan in step 2 to compare it with bookings here once new data arrives."))
         return
@@ -215,19 +217,13 @@ def render_accuracy(filters: Filters) -> None:
     """Draw the forecast vs actual section: monthly chart, reps with a systematic bias, per-rep table, and the
     latest saved plan against bookings."""
     _accuracy(filters)
-    _saved_plan_section()
+    _saved_plan_section(filters.as_of)
 
 
 def _accuracy(filters: Filters) -> None:
     result = cached_accuracy(workspace_id(), data_version(), filters, language())
     if result.monthly.empty:
-        st.info(
-            t(
-                "{note} Import deals with a probability, expected revenue or forecast category to compare forecasts "
-                "with bookings.",
-                note=result.note,
-            )
-        )
+        st.info(t("{note} Meanwhile, the saved plan below is compared with what was booked.", note=result.note))
         return
     monthly = result.monthly
     forecast, actual = float(monthly["forecast"].sum()), float(monthly["actual"].sum())

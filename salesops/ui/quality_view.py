@@ -13,22 +13,26 @@ import streamlit as st
 from salesops.filters import Filters
 from salesops.kpi.quality import QualityReport, quality_report
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 FINDING_COLUMNS = ["severity", "entity", "column", "message", "fix", "count"]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_report(workspace: int, version: int, today: date) -> QualityReport:
-    """Quality report of a workspace at a data version (stale deals are judged against ``today``)."""
+def cached_report(workspace: int, version: int, as_of: date) -> QualityReport:
+    """Quality report of a workspace at a data version (stale and future close dates are judged against ``as_of``)."""
     with engine().connect() as conn:
-        return quality_report(conn, workspace, today)
+        return quality_report(conn, workspace, as_of)
 
 
 def findings_frame(report: QualityReport) -> pd.DataFrame:
-    """The findings as a table, high severity first, then the most rows affected."""
-    frame = pd.DataFrame.from_records([dataclasses.asdict(f) for f in report.findings], columns=FINDING_COLUMNS)
+    """The findings as a table in the session's language, high severity first, then the most rows affected."""
+    records = [
+        {**dataclasses.asdict(f), "message": f.describe(language()), "fix": f.remedy(language())}
+        for f in report.findings
+    ]
+    frame = pd.DataFrame.from_records(records, columns=FINDING_COLUMNS)
     order = frame["severity"].map(SEVERITY_ORDER)
     return frame.assign(_order=order).sort_values(["_order", "count"], ascending=[True, False]).drop(columns="_order")
 
@@ -56,11 +60,18 @@ def gauge(score: int) -> go.Figure:
 
 def render(filters: Filters | None = None) -> None:
     """Draw the data-quality section (the whole workspace: quality is not filtered by period or rep)."""
-    report = cached_report(workspace_id(), data_version(), date.today())
+    as_of = (filters.as_of if filters else None) or date.today()
+    report = cached_report(workspace_id(), data_version(), as_of)
     if report.columns.empty or not int(report.columns["rows"].max() or 0):
         st.info(t("No data in this workspace yet: import CRM exports in the Import tab to get a quality report."))
         return
-    st.caption(t("The report covers the whole workspace: the sidebar filters do not apply here."))
+    st.caption(
+        t(
+            "The report covers the whole workspace: the sidebar filters do not apply here. Stale and future close "
+            "dates are judged against the as-of date, {day}.",
+            day=as_of.isoformat(),
+        )
+    )
     left, right = st.columns([1, 2])
     left.metric(
         t("Data-quality score"),

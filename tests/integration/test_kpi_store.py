@@ -304,13 +304,20 @@ def test_activities_only_workspace(engine: Engine) -> None:
     json.dumps(kpis, allow_nan=False)
 
 
-def test_quality_report_of_a_clean_workspace_scores_100(store: tuple[Engine, int]) -> None:
+def test_quality_report_of_a_clean_workspace_names_only_its_gaps(store: tuple[Engine, int]) -> None:
     engine, ws = store
     with engine.connect() as conn:
-        report = quality_report(conn, ws, today=date(2025, 1, 15))
-    # On 15 January 2025 no open deal is past its close date; only optional columns have gaps.
-    assert [(f.entity, f.column) for f in report.findings] == [("deals", "probability"), ("reps", "quota")]
-    assert report.score == round(100 - 4 * 6 / 9 - 4 * 2 / 3)
+        report = quality_report(conn, ws, as_of=date(2025, 3, 31))
+    # On 31 March 2025 no deal closed after it; D9 (1 of 3 open deals) is past its close date; optional columns,
+    # and the account that no deal names, have gaps.
+    found = [(f.entity, f.column, f.describe()) for f in report.findings]
+    assert found == [
+        ("deals", "close_date", "Open deals whose close date has passed (stale pipeline)."),
+        ("deals", "account", "9 of 9 deals have no account."),
+        ("deals", "probability", "probability is empty in 6 of 9 deals."),
+        ("reps", "quota", "quota is empty in 2 of 3 reps."),
+    ]
+    assert report.score == round(100 - 10 * 1 / 3 - 4 * 9 / 9 - 4 * 6 / 9 - 4 * 2 / 3)
     completeness = report.columns.set_index(["entity", "column"])["completeness"]
     assert completeness[("deals", "amount")] == 1.0
     assert completeness[("deals", "probability")] == pytest.approx(3 / 9)
@@ -349,8 +356,8 @@ def test_quality_report_finds_dirty_rows(engine: Engine) -> None:
                  "batch_id": 0, "created_batch_id": 0},
             ],
         )  # fmt: skip
-        report = quality_report(conn, ws, today=date(2025, 6, 1))
-    found = {(f.entity, f.message): f for f in report.findings}
+        report = quality_report(conn, ws, as_of=date(2025, 6, 1))
+    found = {(f.entity, f.describe()): f for f in report.findings}
     assert found[("deals", "Won deals without an amount.")].count == 1
     assert found[("deals", "Won deals without an amount.")].severity == "high"
     assert found[("deals", "Open deals whose close date has passed (stale pipeline).")].count == 1
@@ -368,8 +375,8 @@ def test_quality_report_finds_dirty_rows(engine: Engine) -> None:
 def test_quality_report_of_an_empty_workspace(engine: Engine) -> None:
     with engine.begin() as conn:
         ws = get_or_create(conn, "empty")
-        report = quality_report(conn, ws, today=date(2025, 6, 1))
-    assert [f.message for f in report.findings] == ["No deals loaded; output KPIs need deals."]
+        report = quality_report(conn, ws, as_of=date(2025, 6, 1))
+    assert [f.describe() for f in report.findings] == ["No deals loaded; output KPIs need deals."]
     assert report.score == 75
 
 
@@ -409,3 +416,32 @@ def test_funnel_without_probabilities_orders_stages_by_age(engine: Engine) -> No
         stages = funnel(conn, ws)
     assert list(stages["stage"]) == ["Created", "Discover", "Negotiate", "Won"]
     assert list(stages["reached"]) == [4, 4, 2, 1]
+
+
+def test_quality_report_names_what_is_missing(engine: Engine) -> None:
+    """Issue 7, point 13: deals without an account, closed deals without a close date, closed deals dated after the
+    as-of date, and missing amounts counted separately on open, won and lost deals."""
+    day = date(2025, 3, 1)
+    rows = [
+        {"id": "w1", "status": "won", "amount": 10.0, "account": "Acme", "close_date": day, "created_date": day},
+        {"id": "w2", "status": "won", "amount": None, "account": "Acme", "close_date": day, "created_date": day},
+        {"id": "w3", "status": "won", "amount": 5.0, "account": None, "close_date": None, "created_date": day},
+        {"id": "l1", "status": "lost", "amount": None, "account": None, "close_date": date(2030, 11, 28)},
+        {"id": "l2", "status": "lost", "amount": 7.0, "account": "Beta", "close_date": date(2025, 6, 2)},
+        {"id": "o1", "status": "open", "amount": None, "account": "Beta", "close_date": date(2025, 9, 1)},
+        {"id": "o2", "status": "open", "amount": None, "account": None, "close_date": date(2025, 9, 1)},
+        {"id": "o3", "status": "open", "amount": 3.0, "account": "Beta", "close_date": date(2025, 9, 1)},
+    ]
+    with engine.begin() as conn:
+        ws = get_or_create(conn, "missing")
+        add_deals(conn, ws, [{"owner": "Alice", "stage": "x", "created_date": day, **row} for row in rows])
+        report = quality_report(conn, ws, as_of=date(2025, 6, 1))
+    found = {f.describe(): f for f in report.findings}
+    assert found["3 of 8 deals have no account."].count == 3
+    assert found["Closed deals without a close date."].count == 1
+    assert found["Closed deals dated after the as-of date (2025-06-01)."].count == 2
+    assert found["Open deals without an amount."].count == 2
+    assert found["Open deals without an amount."].base == 3  # its share is of the open deals
+    assert found["Won deals without an amount."].count == 1
+    assert found["Lost deals without an amount."].count == 1
+    assert not any(message.startswith("amount is empty") for message in found)  # not lumped over every status

@@ -133,7 +133,7 @@ def test_short_history_shows_the_engine_warning(app: AppTest, tmp_path: Path) ->
     app.session_state["app_workspace_id"] = short
     _open(app)
     assert any("Only 7 months of history" in w.value for w in app.warning)
-    assert any("August 2026 is left out of the history" in i.value for i in app.info)
+    assert any("2026-08 is left out of the history" in i.value for i in app.info)
     assert _total(app).startswith("$")
     assert any("No backtest yet" in i.value for i in app.info)
     assert any("No leads with a known outcome" in i.value for i in app.info)

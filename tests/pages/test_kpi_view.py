@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from salesops.asof import default_as_of, default_period
 from salesops.formatting import money_compact
 from salesops.ingest.pipeline import ingest_paths
 from salesops.store import get_engine
@@ -49,12 +50,35 @@ def _titles(app: AppTest) -> str:
     return "\n".join(str(spec["layout"].get("title", {}).get("text", "")) for spec in specs)
 
 
-def _won_deals(owner: str | None = None) -> pd.DataFrame:
-    """Won deals of the sample export as the import keeps them (it rejects a negative amount and a bad close date)."""
+def _default_period() -> tuple[date, date]:
+    """The sidebar's default period on Demo: the last 12 complete months up to its as-of date."""
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        as_of = default_as_of(conn, ws.find(conn, "Demo") or 0)
+    engine.dispose()
+    assert as_of is not None
+    return default_period(as_of)
+
+
+def _won_deals(owner: str | None = None, period: tuple[date, date] | None = None) -> pd.DataFrame:
+    """Won deals of the sample export as the import keeps them (it rejects a negative amount and a bad close date),
+    closed in ``period`` (default: the sidebar's default period)."""
+    start, end = period or _default_period()
     deals = pd.read_csv(SAMPLE / "deals.csv")
-    valid = (deals["Amount"] >= 0) & pd.to_datetime(deals["Close Date"], errors="coerce").notna()
-    won = deals[valid & (deals["Stage"] == "Closed Won")]
+    closed = pd.to_datetime(deals["Close Date"], errors="coerce")
+    valid = (deals["Amount"] >= 0) & closed.notna()
+    in_period = (closed >= pd.Timestamp(start)) & (closed <= pd.Timestamp(end))
+    won = deals[valid & in_period & (deals["Stage"] == "Closed Won")]
     return won if owner is None else won[won["Owner"] == owner]
+
+
+def _closing_reps() -> int:
+    """Reps with a deal won or lost in the default period (the leaderboard's rows)."""
+    start, end = _default_period()
+    deals = pd.read_csv(SAMPLE / "deals.csv")
+    closed = pd.to_datetime(deals["Close Date"], errors="coerce")
+    in_period = (closed >= pd.Timestamp(start)) & (closed <= pd.Timestamp(end))
+    return int(deals.loc[in_period & deals["Stage"].str.startswith("Closed"), "Owner"].nunique())
 
 
 def _workspace(name: str, files: list[str]) -> int:
@@ -70,21 +94,22 @@ def _workspace(name: str, files: list[str]) -> int:
 def test_tiles_show_demo_figures_with_change_and_growth(app: AppTest) -> None:
     metrics = _metrics(_page(app))
     won = _won_deals()
-    assert metrics["Won revenue"] == money_compact(won["Amount"].sum())  # all time: every won deal
+    assert metrics["Won revenue"] == money_compact(won["Amount"].sum())  # the last 12 complete months
     assert metrics["Deals won"] == f"{len(won):,}"
     assert metrics["Win rate"].endswith(" %")
     for label in ("Average deal size", "Median cycle (days)", "Open pipeline", "Weighted pipeline", "Velocity"):
         assert metrics[label] not in ("", "n/a"), label
     growth = {label.split(":")[0]: (label, value) for label, value in metrics.items() if label.startswith("Growth")}
     assert set(growth) == {"Growth MoM", "Growth QoQ", "Growth YoY"}
-    assert growth["Growth MoM"][0] == "Growth MoM: Sep 2026 vs Aug 2026"  # the sample's data end on 30 Oct 2026
-    for label, value in growth.values():
-        assert value.endswith((" %", "small base")), label
+    for name in ("Growth MoM", "Growth QoQ"):
+        assert growth[name][1].endswith((" %", "small base")), name
+    start, end = _default_period()
+    assert f"Close dates {start.day} {start:%b %Y} to {end.day} {end:%b %Y}." in _captions(app)
     assert metrics["Pipeline coverage"] == "—"  # no target yet
     for label in ("Emails", "Calls", "Meetings", "Demos", "Proposals", "Tasks", "Selling hours"):
         assert int(metrics[label].replace(",", "")) > 0, label
     titles = _titles(app)
-    assert "Won revenue by rep: 24 reps" in titles
+    assert f"Won revenue by rep: {_closing_reps()} reps" in titles
     assert "Bookings per month" in titles
     assert "Stage funnel" in titles
     assert "Prospecting → Qualification" in _captions(app)
@@ -124,8 +149,8 @@ def test_target_gives_pipeline_coverage(app: AppTest) -> None:
     assert not app.exception
     coverage = _metrics(app)["Pipeline coverage"]
     assert coverage.endswith("×")
-    # weighted pipeline / (target - won revenue), with the tiles' own rounding
-    assert 0.3 < float(coverage.rstrip("×")) < 2.0
+    # weighted pipeline / (target - won revenue of the last 12 months), with the tiles' own rounding
+    assert 0.1 < float(coverage.rstrip("×")) < 2.0
     app.text_input(key="kpi_target_text").input("1,000").run()
     assert _metrics(app)["Pipeline coverage"] == "Target met"
 
@@ -151,11 +176,14 @@ def test_activities_only_workspace_shows_inputs_and_asks_for_deals(app: AppTest)
 def test_quarter_tiles_compare_with_the_quarter_before(app: AppTest) -> None:
     _page(app)
     metrics = {m.label: m for m in app.metric}
-    assert metrics["Won revenue"].delta == ""  # all time: nothing closed before, so no change is claimed
+    start, end = _default_period()
+    year = _won_deals(period=(start, end))["Amount"].sum()
+    year_before = _won_deals(period=(start.replace(year=start.year - 1), start - timedelta(days=1)))["Amount"].sum()
+    assert metrics["Won revenue"].delta == f"{(year / year_before - 1) * 100:+.0f} %"  # vs the 12 months before
     ws_id = app.session_state["app_workspace_id"]
     app.date_input(key=f"filters_period_{ws_id}").set_value((date(2026, 4, 1), date(2026, 6, 30))).run()
     assert not app.exception
-    won = _won_deals()
+    won = _won_deals(period=(date(2000, 1, 1), date(2100, 1, 1)))
     closed = pd.to_datetime(won["Close Date"])
     now = won.loc[(closed >= "2026-04-01") & (closed <= "2026-06-30"), "Amount"].sum()
     before = won.loc[(closed >= "2026-01-01") & (closed <= "2026-03-31"), "Amount"].sum()
@@ -173,6 +201,33 @@ def test_kpis_by_team_on_demand(app: AppTest) -> None:
     won = _won_deals()
     assert table["won_revenue"].sum() == pytest.approx(won["Amount"].sum())
     assert {"email", "selling_hours", "win_rate"} <= set(table.columns)
+
+
+def test_leads_only_workspace_shows_lead_kpis(app: AppTest) -> None:
+    """Issue 7, point 9: a workspace of leads alone used to say "This workspace is empty"."""
+    _page(app, _workspace("KPI leads only", ["leads.csv"]))
+    metrics = _metrics(app)
+    leads = pd.read_csv(SAMPLE / "leads.csv")
+    assert "This workspace is empty" not in _infos(app)
+    assert metrics["Leads"] == f"{len(leads):,}"
+    assert metrics["Conversion rate"].endswith(" %")
+    assert metrics["Median days to convert"] != "n/a"
+    assert metrics["Lead-to-opportunity"] == "n/a"
+    assert "Lead-to-opportunity needs deals" in _infos(app)
+    charts = {e.proto.id.rsplit("-", 1)[-1] for e in app.get("plotly_chart")}
+    assert "kpi_leads_monthly_chart" in charts
+    assert any("Lead source" in list(d.value.columns) for d in app.dataframe)
+
+
+def test_segment_filter_narrows_activities_and_says_how(app: AppTest) -> None:
+    """Issue 7, point 8: Segment = Enterprise used to change the output KPIs but not the activities, silently."""
+    _page(app)
+    emails = _metrics(app)["Emails"]
+    ws_id = app.session_state["app_workspace_id"]
+    app.multiselect(key=f"filters_segments_{ws_id}").set_value(["Enterprise"]).run()
+    assert not app.exception
+    assert _metrics(app)["Emails"] != emails
+    assert "apply to activities through their deal" in _captions(app)
 
 
 def test_won_deals_without_close_date_are_named_on_the_page(app: AppTest, tmp_path: Path) -> None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, delete, insert, update
 
 from salesops.accuracy import forecast_vs_actual, plan_vs_actual
+from salesops.accuracy.snapshots import take_snapshot
 from salesops.filters import Filters
-from salesops.store.schema import deals
+from salesops.store.schema import deals, import_batches
 from salesops.store.workspaces import get_or_create
-
-H1 = Filters(start=date(2025, 1, 1), end=date(2025, 6, 30))
 
 
 def add_deals(conn: Connection, workspace_id: int, rows: list[dict]) -> None:
@@ -29,72 +28,78 @@ def add_deals(conn: Connection, workspace_id: int, rows: list[dict]) -> None:
     )  # fmt: skip
 
 
-def forecast_history() -> list[dict]:
-    """Olga: each month Jan-May a won 1,000 plus a slipped open 1,000 at 40 % in Commit (+40 %); June a win of
-    1,000 at 90 % without expected revenue (-10 %). Andy: a won 1,000 forecast at 1,000 every month (0 %).
-    Newt: Jan and Feb forecast 2,000 against 1,000 won (+100 %, but only two months)."""
+def _batch(conn: Connection, workspace_id: int, status: str = "loaded") -> int:
+    """An import batch row for a snapshot to belong to."""
+    return int(
+        conn.execute(
+            insert(import_batches).returning(import_batches.c.id),
+            [{"workspace_id": workspace_id, "file_name": "deals.csv", "sha256": "0" * 64, "source_format": "generic",
+              "entity": "deals", "mapping": "{}", "status": status, "created_at": datetime(2025, 1, 1)}],
+        ).scalar_one()
+    )  # fmt: skip
+
+
+def _expected_then_booked(conn: Connection, ws: int) -> None:
+    """As of 2024-12-20 Olga expects 2,000 (Commit) and Andy 1,000 in each month Jan-Jun 2025; the snapshot is
+    stored; by July both booked 1,000 every month (Olga +100 % each month, Andy 0 %)."""
+    then = date(2024, 12, 20)
     rows = []
     for m in range(1, 7):
-        close = date(2025, m, 15)
-        if m < 6:
-            rows += [
-                {"id": f"O{m}w", "owner": "Olga", "status": "won", "amount": 1000.0, "expected_revenue": 1000.0,
-                 "forecast_category": "Closed", "close_date": close},
-                {"id": f"O{m}o", "owner": "Olga", "status": "open", "amount": 1000.0, "probability": 40.0,
-                 "forecast_category": "Commit", "close_date": close},
-            ]  # fmt: skip
-        else:
-            rows.append({"id": "O6w", "owner": "Olga", "status": "won", "amount": 1000.0, "probability": 90.0,
-                         "close_date": close})  # fmt: skip
-        rows.append({"id": f"A{m}", "owner": "Andy", "status": "won", "amount": 1000.0, "expected_revenue": 1000.0,
-                     "forecast_category": "Closed", "close_date": close})  # fmt: skip
-    for m in (1, 2):
-        rows.append({"id": f"N{m}", "owner": "Newt", "status": "won", "amount": 1000.0, "expected_revenue": 2000.0,
-                     "close_date": date(2025, m, 20)})  # fmt: skip
-    return rows
+        close = date(2025, m, 28)  # the last close is on the 28th: June is a complete month of the data
+        rows += [
+            {"id": f"O{m}", "owner": "Olga", "status": "open", "amount": 2000.0, "probability": 100.0,
+             "forecast_category": "Commit", "created_date": then, "close_date": close},
+            {"id": f"A{m}", "owner": "Andy", "status": "open", "amount": 1000.0, "probability": 100.0,
+             "created_date": then, "close_date": close},
+        ]  # fmt: skip
+    add_deals(conn, ws, rows)
+    assert take_snapshot(conn, ws, _batch(conn, ws)) == 12  # 6 months × 2 owners
+    conn.execute(delete(deals).where(deals.c.workspace_id == ws))
+    add_deals(conn, ws, [{**r, "status": "won", "amount": 1000.0, "probability": None} for r in rows])
 
 
-def test_a_rep_who_always_over_forecasts_is_flagged_and_an_accurate_one_is_not(engine: Engine) -> None:
+def test_snapshots_stored_before_a_month_are_its_forecast(engine: Engine) -> None:
     with engine.begin() as conn:
         ws = get_or_create(conn, "acc")
-        add_deals(conn, ws, forecast_history())
-        add_deals(conn, ws, [{"id": "F", "owner": "Andy", "status": "open", "amount": 5.0, "probability": 50.0,
-                              "close_date": date(2025, 12, 1)}])  # fmt: skip
-        result = forecast_vs_actual(conn, ws, H1)
-        open_ended = forecast_vs_actual(conn, ws)
-    reps = result.reps.set_index("rep")
-    # Olga: (5 × 40 % − 10 %) / 6 = 31.7 %.
-    assert reps.loc["Olga", "mean_error_pct"] == pytest.approx(1.9 / 6)
-    assert (reps.loc["Olga", "months_over"], reps.loc["Olga", "months_under"]) == (5, 1)
-    assert result.flags == ("Olga over-forecasts by 32 % on average, over in 5 of 6 months",)
-    assert not reps.loc["Andy", "flagged"]
-    assert reps.loc["Andy", "mean_error_pct"] == 0.0
-    assert not reps.loc["Newt", "flagged"]  # +100 %, but two months are too few to call it systematic
-    january = result.monthly.set_index("month").loc["2025-01"]
-    # Olga 1,400 + Andy 1,000 + Newt 2,000 forecast; 3,000 won; commit = Olga's Closed + Commit + Andy's Closed.
-    assert (january["forecast"], january["commit"], january["actual"]) == (4400.0, 3000.0, 3000.0)
-    assert january["error_pct"] == pytest.approx(1400 / 3000)
-    olga_june = result.by_rep.set_index(["rep", "month"]).loc[("Olga", "2025-06")]
-    assert olga_june["forecast"] == pytest.approx(900.0)
-    assert olga_june["commit"] == 0.0
-    assert "snapshot" in result.note
-    # Without an end date the months stop at the last closed deal: December has nothing booked to compare yet.
-    assert open_ended.monthly["month"].tolist() == [f"2025-0{m}" for m in range(1, 7)]
-
-
-def test_deals_without_forecast_fields_explain_instead_of_comparing(sqlite_engine: Engine) -> None:
-    with sqlite_engine.begin() as conn:
-        ws = get_or_create(conn, "acc")
-        add_deals(conn, ws, [{"id": "D1", "owner": "Ann", "status": "won", "amount": 10.0,
-                              "close_date": date(2025, 1, 5)}])  # fmt: skip
+        _expected_then_booked(conn, ws)
         result = forecast_vs_actual(conn, ws)
-        empty = forecast_vs_actual(conn, get_or_create(conn, "nothing"))
+        first_quarter = forecast_vs_actual(conn, ws, Filters(start=date(2025, 1, 1), end=date(2025, 3, 31)))
+    january = result.monthly.set_index("month").loc["2025-01"]
+    assert january["snapshot"] == "2024-12-20"
+    assert (january["forecast"], january["commit"], january["actual"]) == (3000.0, 2000.0, 2000.0)
+    assert january["error_pct"] == pytest.approx(0.5)
+    assert result.monthly["month"].tolist() == [f"2025-0{m}" for m in range(1, 7)]
+    reps = result.reps.set_index("rep")
+    assert reps.loc["Olga", "mean_error_pct"] == pytest.approx(1.0)
+    assert not reps.loc["Andy", "flagged"]
+    assert result.flags == ("Olga over-forecasts by 100 % on average, over in 6 of 6 months",)
+    assert "stored at the import before each month began" in result.note
+    assert first_quarter.monthly["month"].tolist() == ["2025-01", "2025-02", "2025-03"]
+
+
+def test_an_exports_own_expected_revenue_is_not_called_a_forecast(engine: Engine) -> None:
+    """Issue 7, point 6: the Zoho export's Expected Revenue on every deal (closed lost included) once made each rep
+    an over-forecaster; without a snapshot taken before a month there is nothing honest to compare."""
+    rows = [
+        {"id": f"Z{m}{k}", "owner": "Zoe", "status": status, "amount": 1000.0, "expected_revenue": 3000.0,
+         "probability": 100.0, "forecast_category": "Commit", "close_date": date(2025, m, 10)}
+        for m in range(1, 7)
+        for k, status in enumerate(("won", "lost"))
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        ws = get_or_create(conn, "zoho-like")
+        add_deals(conn, ws, rows)
+        result = forecast_vs_actual(conn, ws)
+        undone = get_or_create(conn, "undone")
+        _expected_then_booked(conn, undone)
+        conn.execute(update(import_batches).where(import_batches.c.workspace_id == undone).values(status="undone"))
+        after_undo = forecast_vs_actual(conn, undone)
     assert result.monthly.empty
+    assert result.by_rep.empty
     assert result.flags == ()
-    assert "no probability, expected revenue or forecast category" in result.note
-    assert empty.by_rep.empty
-    assert empty.reps.empty
-    assert "No deals" in empty.note
+    assert "would invent a forecast" in result.note
+    assert "none is stored yet" in result.note
+    assert after_undo.monthly.empty  # an undone import's snapshot is no forecast either
 
 
 def test_plan_vs_actual_reports_variance_per_month(engine: Engine) -> None:

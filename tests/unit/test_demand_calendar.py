@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from salesops.demand.calendar import complete_history, first_forecast_month, last_complete_month
+from salesops.asof import last_complete_month
+from salesops.demand.calendar import complete_history, first_forecast_month
 
 
 def test_month_is_complete_from_the_25th() -> None:
@@ -19,7 +20,7 @@ def test_part_last_month_is_dropped_with_a_warning() -> None:
     series = pd.Series([5.0, 6.0, 1.0], index=pd.date_range("2025-01-01", periods=3, freq="MS", name="period"))
     history, warning = complete_history(series, date(2025, 3, 10))
     assert history.tolist() == [5.0, 6.0]
-    assert "March 2025" in warning
+    assert warning.startswith("2025-03 is left out of the history")
 
 
 def test_quiet_months_up_to_the_last_complete_one_are_zero() -> None:
