@@ -46,6 +46,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
 }
 
 _COMPACT_UNITS: tuple[tuple[float, str], ...] = ((1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
+_WAN_UNITS: tuple[tuple[float, str], ...] = ((1e4, "萬"), (1e8, "億"), (1e12, "兆"))
 
 
 def _finite(value: float | None) -> float | None:
@@ -80,23 +81,25 @@ def money(value: float | None, currency: str = "USD") -> str:
     return f"{sign}{currency_symbol(currency)}{digits}"
 
 
-def money_compact(value: float | None, currency: str = "USD") -> str:
-    """A short amount for tiles: "$850", "$4.2k", "$493k", "$13.3M", "$2B" (one decimal below 10k/100M/100B)."""
+def money_compact(value: float | None, currency: str = "USD", *, wan: bool = False) -> str:
+    """A short amount for tiles: "$850", "$4.2k", "$493k", "$13.3M", "$2B" (one decimal below 10k/100M/100B); with
+    ``wan`` the Chinese units a zh-TW reader may choose instead: "$1,330萬", "$1.2億"."""
     number = _finite(value)
     if number is None:
         return MISSING
     sign = "-" if number < 0 else ""
     symbol = currency_symbol(currency)
     size = abs(number)
-    if _half_up(size) < 1_000:
-        return f"{sign}{symbol}{_half_up(size):.0f}"
-    for index, (unit, suffix) in enumerate(_COMPACT_UNITS):
+    if _half_up(size) < (10_000 if wan else 1_000):
+        return f"{sign}{symbol}{_half_up(size):,.0f}"
+    units = _WAN_UNITS if wan else _COMPACT_UNITS
+    for index, (unit, suffix) in enumerate(units):
         scaled = size / unit
-        decimals = 1 if scaled < (10 if suffix == "k" else 100) else 0
+        decimals = 1 if scaled < (10 if suffix in ("k", "萬") else 100) else 0
         shown = _half_up(scaled, decimals)
-        if shown >= 1_000 and index + 1 < len(_COMPACT_UNITS):
+        if shown >= (10_000 if wan else 1_000) and index + 1 < len(units):
             continue
-        text = f"{shown:.{decimals}f}".removesuffix(".0")
+        text = f"{shown:,.{decimals}f}".removesuffix(".0")
         return f"{sign}{symbol}{text}{suffix}"
     return f"{sign}{symbol}{size:,.0f}"  # pragma: no cover - the loop always returns at the largest unit
 

@@ -27,6 +27,7 @@ import streamlit as st
 
 from salesops.chart_theme import COLORS, COLORWAY, FONT, TEMPLATE_NAME  # noqa: F401 - re-exported
 from salesops.export.safe import inert_figure
+from salesops.ui.common import t
 
 MONEY_HOVER = ":$,.0f"
 PERCENT_HOVER = ":.1%"
@@ -68,7 +69,8 @@ def percent_axis(fig: go.Figure, axis: Axis = "y") -> None:
 
 def month_axis(fig: go.Figure, axis: Axis = "x", months: int | None = None) -> None:
     """Month ticks ("Sep 2026") on a date ``axis``; with few ``months`` one tick per month, never clock times."""
-    settings: dict[str, Any] = {"tickformat": "%b %Y", "hoverformat": "%b %Y"}
+    month = t("%b %Y")  # a d3 date format the catalog words per language: "Sep 2026", "2026年9月"
+    settings: dict[str, Any] = {"tickformat": month, "hoverformat": month}
     if months is not None and months <= 12:
         settings["dtick"] = "M1"
     _axis(fig, axis, **settings)

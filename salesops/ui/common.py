@@ -12,12 +12,14 @@ from sqlalchemy import Engine
 
 from salesops import demo
 from salesops.export.safe import csv_bytes, markdown_escape
+from salesops.formatting import money_compact
 from salesops.i18n import DEFAULT_LANGUAGE, Wording, offered_languages, translate
 from salesops.store import get_engine
 from salesops.store import workspaces as ws
 from salesops.store.transactions import run_write
 
 WORKSPACE_KEY = "app_workspace_id"
+WAN_KEY = "app_wan_units"
 LANGUAGE_KEY = "app_language"
 _SEEDED_KEY = "app_demo_checked"
 
@@ -114,6 +116,12 @@ def workspace_sidebar() -> None:
         _language_choice()
 
 
+def compact_money(value: float | None, currency: str = "USD") -> str:
+    """A tile amount in the reader's units: k/M/B, or 萬/億 when a zh-TW reader chose them in the sidebar."""
+    wan = language() == "zh-TW" and bool(st.session_state.get(WAN_KEY))
+    return money_compact(value, currency, wan=wan)
+
+
 def _language_choice() -> None:
     """The language picker, listing only languages with a complete catalog (none to pick: no picker)."""
     offered = offered_languages()
@@ -121,6 +129,8 @@ def _language_choice() -> None:
         st.session_state[LANGUAGE_KEY] = DEFAULT_LANGUAGE
     if len(offered) > 1:
         st.selectbox(t("Language"), list(offered), format_func=offered.__getitem__, key=LANGUAGE_KEY)
+    if language() == "zh-TW":
+        st.toggle(t("Amounts in 萬 and 億"), key=WAN_KEY, help=t("Tiles show 1,330萬 instead of 13.3M."))
 
 
 def csv_download(data: pd.DataFrame | Callable[[], pd.DataFrame], label: str, file_name: str, key: str) -> None:

@@ -11,10 +11,10 @@ import streamlit as st
 
 from salesops.demand import LeadDemand, leads_needed_frame
 from salesops.demand.leads import LeadHistory, lead_history, project_leads
-from salesops.formatting import MISSING, count, money_compact, percent
+from salesops.formatting import MISSING, count, percent
 from salesops.store.workspaces import describe
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
+from salesops.ui.common import compact_money, csv_download, data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 
@@ -70,7 +70,7 @@ def render(outcome: DemandForecast) -> None:
     delivered = replace(demand, qualified_monthly=demand.qualified_monthly * (1 + change / 100))
     cols = st.columns(4)
     cols[0].metric(
-        t("Revenue from leads, next {h} months", h=s.horizon), money_compact(float(demand.frame["revenue"].sum()))
+        t("Revenue from leads, next {h} months", h=s.horizon), compact_money(float(demand.frame["revenue"].sum()))
     )
     cols[1].metric(t("Qualified leads expected per month"), f"{delivered.qualified_monthly:,.0f}")
     cols[2].metric(t("Qualified lead → won deal"), percent(demand.qualified_conversion))

@@ -8,9 +8,8 @@ import streamlit as st
 
 from salesops.demand.pipeline import PipelineForecast, pipeline_forecast
 from salesops.filters import Filters
-from salesops.formatting import money_compact
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
+from salesops.ui.common import compact_money, csv_download, data_version, engine, language, t, workspace_id
 from salesops.ui.demand_view import DemandForecast
 
 QUARTER = 3
@@ -51,10 +50,10 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
     first = table.head(QUARTER)
     cols = st.columns(4)
     if revenue:
-        cols[0].metric(t("Statistical, next quarter"), money_compact(float(first["statistical"].sum())))
-        cols[1].metric(t("Commit, next quarter"), money_compact(float(first["commit"].sum())))
-        cols[2].metric(t("Best case, next quarter"), money_compact(float(first["best_case"].sum())))
-        cols[3].metric(t("Weighted pipeline, next quarter"), money_compact(float(first["pipeline_weighted"].sum())))
+        cols[0].metric(t("Statistical, next quarter"), compact_money(float(first["statistical"].sum())))
+        cols[1].metric(t("Commit, next quarter"), compact_money(float(first["commit"].sum())))
+        cols[2].metric(t("Best case, next quarter"), compact_money(float(first["best_case"].sum())))
+        cols[3].metric(t("Weighted pipeline, next quarter"), compact_money(float(first["pipeline_weighted"].sum())))
     else:
         cols[0].metric(t("Statistical, next quarter"), t("{n} wins", n=f"{first['statistical'].sum():,.0f}"))
         cols[1].metric(t("Expected wins from pipeline"), f"{first['expected_wins'].sum():,.0f}")
@@ -85,7 +84,7 @@ def render(outcome: DemandForecast) -> pd.DataFrame | None:
     )
     if revenue and pipe.beyond_horizon > 0:
         st.caption(
-            t("{amount} of weighted pipeline is expected after the horizon.", amount=money_compact(pipe.beyond_horizon))
+            t("{amount} of weighted pipeline is expected after the horizon.", amount=compact_money(pipe.beyond_horizon))
         )
     csv_download(table, t("Download pipeline vs statistical (CSV)"), "demand_pipeline.csv", "demand_dl_pipe")
     stages = pipe.stage_table.rename(

@@ -18,9 +18,8 @@ from salesops.asof import resolve_as_of
 from salesops.demand.calendar import complete_history
 from salesops.filters import Filters
 from salesops.forecast import HierarchyResult, apply_assumptions, forecast_hierarchy, monthly_series
-from salesops.formatting import money_compact
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, t, workspace_id
+from salesops.ui.common import compact_money, csv_download, data_version, engine, t, workspace_id
 from salesops.ui.demand_controls import DemandSettings
 
 
@@ -80,7 +79,7 @@ def split_by_shares(total: pd.DataFrame, groups: dict[str, pd.DataFrame]) -> pd.
 
 
 def _amount(value: float, metric: str) -> str:
-    return money_compact(value) if metric == "revenue" else t("{n} deals", n=f"{value:,.0f}")
+    return compact_money(value) if metric == "revenue" else t("{n} deals", n=f"{value:,.0f}")
 
 
 def compute(filters: Filters, settings: DemandSettings) -> DemandForecast | None:
@@ -178,7 +177,7 @@ def _totals(outcome: DemandForecast) -> None:
         cols[4].metric(
             t("Target, {h} months", h=s.horizon),
             fmt.percent(total / s.target),
-            delta=t("{gap} {word}", gap=fmt.money_compact(abs(gap)), word=t("above") if gap >= 0 else t("short")),
+            delta=t("{gap} {word}", gap=compact_money(abs(gap)), word=t("above") if gap >= 0 else t("short")),
             delta_color="normal" if gap >= 0 else "inverse",
             help=t(
                 "Forecast total against the target for the same {h} months: {target} (the 12-month target "

@@ -16,7 +16,7 @@ import streamlit as st
 from salesops import formatting as fmt
 from salesops import kpi
 from salesops.filters import Filters
-from salesops.formatting import money_compact, percent
+from salesops.formatting import percent
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.kpi import definitions as d
 from salesops.kpi.explorer import Presence, presence, summary_table
@@ -24,7 +24,7 @@ from salesops.kpi.inputs import deal_filter_note
 from salesops.kpi.leads import LeadKpis, lead_kpis
 from salesops.kpi.missing import costs_in_store
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, language, t, workspace_id
+from salesops.ui.common import compact_money, csv_download, data_version, engine, language, t, workspace_id
 from salesops.ui.inputs import money_input
 from salesops.ui.tables import show_table
 
@@ -118,7 +118,7 @@ def _count(value: float | None) -> str:
 
 
 def _money(value: float | None) -> str:
-    return "n/a" if value is None else money_compact(value)
+    return "n/a" if value is None else compact_money(value)
 
 
 def _percent(value: float | None) -> str:
@@ -196,7 +196,7 @@ def _output_tiles(now: dict, before: dict | None, target: float | None) -> None:
     velocity = now["velocity"]
     row[3].metric(
         t("Velocity"),
-        "n/a" if velocity is None else t("{amount}/day", amount=money_compact(velocity)),
+        "n/a" if velocity is None else t("{amount}/day", amount=compact_money(velocity)),
         _relative(velocity, was("velocity")),
         help=t("Open deals × win rate × average deal size / median cycle days."),
         border=True,
@@ -259,7 +259,7 @@ def _bookings_chart(ws: int, version: int, filters: Filters) -> None:
     title = t(
         "Bookings per {unit}: {total} won in {n} deals",
         unit=t(PERIOD_WORDS[freq]),
-        total=money_compact(total),
+        total=compact_money(total),
         n=f"{won:,}",
     )
     fig = px.bar(
@@ -320,7 +320,7 @@ def _leaderboard_chart(ws: int, version: int, filters: Filters) -> None:
         return
     reps = t("1 rep") if len(frame) == 1 else t("{n} reps", n=f"{len(frame):,}")
     title = t(
-        "Won revenue by rep: {reps}, {total} in total", reps=reps, total=money_compact(frame["won_revenue"].sum())
+        "Won revenue by rep: {reps}, {total} in total", reps=reps, total=compact_money(frame["won_revenue"].sum())
     )
     top = frame.head(TOP_REPS).assign(
         win=[_percent(v) for v in frame["win_rate"].head(TOP_REPS)],

@@ -11,12 +11,12 @@ import streamlit as st
 
 from salesops.accuracy.forecast import AccuracyResult, forecast_vs_actual
 from salesops.filters import Filters
-from salesops.formatting import column_label, money_compact, percent
+from salesops.formatting import column_label, percent
 from salesops.ingest.fields import ACTIVITY_TYPES
 from salesops.performers.compare import Basis, PerformerComparison, compare_performers
 from salesops.plan.actuals import PlanComparison, latest_plan_vs_actual
 from salesops.ui import charts
-from salesops.ui.common import csv_download, data_version, engine, language, plain, t, workspace_id
+from salesops.ui.common import compact_money, csv_download, data_version, engine, language, plain, t, workspace_id
 from salesops.ui.tables import show_table
 
 FINDINGS_SHOWN = 6
@@ -46,7 +46,7 @@ def _formatted(value: object, kind: str) -> str:
     if kind in ("share", "rate"):
         return percent(number)
     if kind == "money":
-        return money_compact(number)
+        return compact_money(number)
     return f"{number:,.0f}" if abs(number) >= 100 else f"{number:.1f}"
 
 
@@ -228,8 +228,8 @@ def _accuracy(filters: Filters) -> None:
     monthly = result.monthly
     forecast, actual = float(monthly["forecast"].sum()), float(monthly["actual"].sum())
     cols = st.columns(3)
-    cols[0].metric(t("Forecast"), money_compact(forecast))
-    cols[1].metric(t("Actual (won)"), money_compact(actual))
+    cols[0].metric(t("Forecast"), compact_money(forecast))
+    cols[1].metric(t("Actual (won)"), compact_money(actual))
     cols[2].metric(
         t("Forecast error"),
         f"{(forecast - actual) / actual * 100:+.0f} %" if actual else "—",

@@ -18,7 +18,7 @@ from salesops.plan.report import PlanReport, build_report
 from salesops.plan.versions import plan_stamp
 from salesops.plan.webhook import post_new_leads
 from salesops.ui.charts import show
-from salesops.ui.common import data_version, engine, language, plain, t, workspace_id
+from salesops.ui.common import compact_money, data_version, engine, language, plain, t, workspace_id
 from salesops.ui.plan_versions import PENDING_KEY
 from salesops.ui.tables import show_table
 
@@ -68,7 +68,7 @@ def render_summary(report: PlanReport) -> None:
     total = fmt.count(s["demand_total"]) if s["metric"] == "deals" else fmt.money(s["demand_total"])
     cols[0].metric(t("Plan total (demand)"), total, help=t("Sum of the plan's monthly total demand."))
     cols[1].metric(t("Hires planned"), fmt.count(s["hires"]) if s["hires"] is not None else fmt.MISSING)
-    cols[2].metric(t("ARR (trailing twelve months)"), fmt.money_compact(s["arr"]))
+    cols[2].metric(t("ARR (trailing twelve months)"), compact_money(s["arr"]))
     cols[3].metric(t("Data-quality score"), f"{s['quality_score']}/100")
     if s["first_period"]:
         st.caption(

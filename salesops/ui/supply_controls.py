@@ -14,6 +14,7 @@ from salesops.capacity import SupplyBase, SupplySettings, default_settings
 from salesops.capacity.ramp import RAMP_SHAPES
 from salesops.capacity.resources import Constraint, Inventory, ServiceSettings, support_heads_default
 from salesops.ui.common import plain, t, workspace_id
+from salesops.ui.inputs import money_input
 from salesops.ui.supply_hiring import PLANNED
 
 _STORE = "supply_saved"
@@ -57,8 +58,8 @@ def _defaults(base: SupplyBase) -> dict[str, Any]:
 def _seed(defaults: dict[str, Any]) -> None:
     """Give each widget its saved (or default) value once; another workspace starts again from its own defaults."""
     if st.session_state.get(_SEEDED_FOR) != workspace_id():
-        for key in [*defaults, _STORE, CONSTRAINTS, PLANNED]:
-            st.session_state.pop(key, None)
+        for key in [*defaults, *(f"{k}_text" for k in defaults), _STORE, CONSTRAINTS, PLANNED]:
+            st.session_state.pop(key, None)  # "_text": what a money input shows
         st.session_state[_SEEDED_FOR] = workspace_id()
     saved = st.session_state.get(_STORE, {})
     for key, value in defaults.items():
@@ -76,10 +77,10 @@ def _sales() -> dict[str, Any]:
         t("Rep attrition (% a month)"), 0.0, 20.0, step=0.1, format="%.2f", key="supply_attrition"
     )
     lead = cols[3].slider(t("Recruiting lead time (months)"), 0, 12, key="supply_lead")
-    cost = cols[4].number_input(t("Rep cost a month ($)"), 0.0, step=500.0, format="%.0f", key="supply_rep_cost")
-    quota = cols[5].number_input(
-        t("New rep annual quota ($)"), 0.0, step=10_000.0, format="%.0f", key="supply_rep_quota"
-    )
+    with cols[4]:
+        cost = money_input(t("Rep cost a month"), "supply_rep_cost")
+    with cols[5]:
+        quota = money_input(t("New rep annual quota"), "supply_rep_quota")
     return {
         "ramp_months": int(ramp_months),
         "ramp_shape": shape,
@@ -99,17 +100,15 @@ def _service() -> ServiceSettings:
         t("Hours per head a month"), 1.0, step=5.0, format="%.0f", key="supply_hours_per_head"
     )
     utilisation = cols[2].slider(t("Utilisation (%)"), 10, 100, key="supply_utilisation")
-    cost = cols[3].number_input(
-        t("Support cost a month ($)"), 0.0, step=500.0, format="%.0f", key="supply_support_cost"
-    )
+    with cols[3]:
+        cost = money_input(t("Support cost a month"), "supply_support_cost")
     lead = cols[4].slider(t("Support hiring lead (months)"), 0, 6, key="supply_support_lead")
     more = st.columns(3)
     contracted = more[0].number_input(
         t("Contractor hours already a month"), 0.0, step=10.0, format="%.0f", key="supply_contractor_hours"
     )
-    c_cost = more[1].number_input(
-        t("Contractor cost a month ($)"), 0.0, step=500.0, format="%.0f", key="supply_contractor_cost"
-    )
+    with more[1]:
+        c_cost = money_input(t("Contractor cost a month"), "supply_contractor_cost")
     notice = more[2].slider(t("Contractor notice (months)"), 0, 3, key="supply_contractor_notice")
     return ServiceSettings(
         support_heads=float(heads),
@@ -183,9 +182,8 @@ def _goal() -> dict[str, Any]:
         help=t("A hire is made only when the margin on the revenue it protects exceeds its cost."),
     )
     cap = cols[2].number_input(t("Headcount cap on new hires (0 = none)"), 0, step=1, key="supply_headcount_cap")
-    budget = cols[3].number_input(
-        t("Hiring budget cap ($, 0 = none)"), 0.0, step=50_000.0, format="%.0f", key="supply_budget_cap"
-    )
+    with cols[3]:
+        budget = money_input(t("Hiring budget cap ($0 = none)"), "supply_budget_cap")
     return {
         "revenue_value": float(margin) / 100 if goal == "pays" else None,
         "headcount_cap": int(cap) or None,

@@ -7,14 +7,14 @@ import streamlit as st
 
 from salesops import formatting as fmt
 from salesops.capacity import SupplyBase, SupplyResult
-from salesops.ui.common import csv_download, t
+from salesops.ui.common import compact_money, csv_download, t
 
 
 def render(base: SupplyBase, result: SupplyResult) -> None:
     """Rates, the monthly funnel table and the activity capacity it meets."""
     rates = base.rates
     cols = st.columns(5)
-    cols[0].metric(t("Average deal size"), fmt.money_compact(rates.avg_deal_size))
+    cols[0].metric(t("Average deal size"), compact_money(rates.avg_deal_size))
     cols[1].metric(t("Win rate"), fmt.percent(rates.win_rate))
     cols[2].metric(t("Lead-to-opportunity rate"), fmt.percent(rates.lead_to_opportunity))
     cols[3].metric(t("Activities per won deal"), fmt.number(rates.activities_per_won_deal))

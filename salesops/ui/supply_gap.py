@@ -14,13 +14,13 @@ from salesops import formatting as fmt
 from salesops.capacity import SupplyResult
 from salesops.capacity.gap import Binding, Resource, shortfall_share
 from salesops.ui import charts
-from salesops.ui.common import csv_download, plain, t
+from salesops.ui.common import compact_money, csv_download, plain, t
 
 
 def amount(value: float, unit: str) -> str:
     """A figure in its resource's unit: money for bookings, a count with the unit's name otherwise."""
     if unit == "currency":
-        return fmt.money_compact(value)
+        return compact_money(value)
     return f"{fmt.count(value)} {t(unit)}"
 
 
@@ -41,10 +41,10 @@ def tiles(result: SupplyResult) -> None:
     """Revenue to deliver, revenue at risk, feasible months and the binding constraint."""
     cols = st.columns(4)
     revenue = float(result.whatif["revenue"].sum())
-    cols[0].metric(t("Revenue to deliver"), fmt.money_compact(revenue))
+    cols[0].metric(t("Revenue to deliver"), compact_money(revenue))
     cols[1].metric(
         t("Revenue at risk"),
-        fmt.money_compact(result.revenue_at_risk),
+        compact_money(result.revenue_at_risk),
         help=t("Each month's revenue × the largest share of demand any resource cannot serve (with planned hires)."),
     )
     short = result.gap.groupby("period")["shortfall"].max() > 0

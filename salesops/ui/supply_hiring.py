@@ -9,7 +9,7 @@ from salesops import formatting as fmt
 from salesops.capacity import PlannedHire, SupplyResult, hire_records
 from salesops.capacity.supply import ROLE_LABELS
 from salesops.ui import charts
-from salesops.ui.common import csv_download, t
+from salesops.ui.common import compact_money, csv_download, t
 from salesops.ui.supply_gap import gap_figure
 
 PLANNED = "supply_planned_list"
@@ -71,18 +71,18 @@ def render(result: SupplyResult) -> None:
     """The proposed plan: its cost, what it protects and leaves uncovered, the hires, and the gap after it."""
     plan = result.plan
     cols = st.columns(4)
-    cols[0].metric(t("Hiring cost over the horizon"), fmt.money_compact(plan.cost))
-    cols[1].metric(t("Revenue protected"), fmt.money_compact(result.revenue_protected))
-    cols[2].metric(t("Revenue still uncovered"), fmt.money_compact(result.revenue_uncovered))
+    cols[0].metric(t("Hiring cost over the horizon"), compact_money(plan.cost))
+    cols[1].metric(t("Revenue protected"), compact_money(result.revenue_protected))
+    cols[2].metric(t("Revenue still uncovered"), compact_money(result.revenue_uncovered))
     comparable = result.greedy_uncovered >= result.revenue_uncovered - 1.0
     cols[3].metric(
         t("Saved vs hiring month by month"),
-        fmt.money_compact(result.greedy_cost - plan.cost) if comparable else fmt.MISSING,
+        compact_money(result.greedy_cost - plan.cost) if comparable else fmt.MISSING,
         help=t(
             "Against filling each month's shortfall with the hire cheapest for that month alone: it would cost "
             "{cost} and leave {uncovered} uncovered.",
-            cost=fmt.money_compact(result.greedy_cost),
-            uncovered=fmt.money_compact(result.greedy_uncovered),
+            cost=compact_money(result.greedy_cost),
+            uncovered=compact_money(result.greedy_uncovered),
         ),
     )
     for message, values in plan.notes:

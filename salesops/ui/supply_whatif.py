@@ -6,12 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from salesops import formatting as fmt
 from salesops.capacity import SupplyResult
 from salesops.capacity.gap import shortfall_share
 from salesops.capacity.whatif import Launch, PriceChange, Promotion, WhatIfs
 from salesops.ui import charts
-from salesops.ui.common import csv_download, t
+from salesops.ui.common import compact_money, csv_download, t
+from salesops.ui.inputs import money_input
 
 DEFAULTS = {
     "supply_price_change": 0,
@@ -50,7 +50,8 @@ def inputs(periods: list[str]) -> WhatIfs:
     pull = cols[4].slider(t("Pulled forward from later (%)"), 0, 100, key="supply_promo_pull")
     st.markdown(t("**Product launch**"))
     cols = st.columns(4)
-    peak = cols[0].number_input(t("Launch revenue a month at peak ($)"), 0.0, step=10_000.0, key="supply_launch_peak")
+    with cols[0]:
+        peak = money_input(t("Launch revenue a month at peak"), "supply_launch_peak")
     launch_start = cols[1].selectbox(t("Launch month"), periods, key="supply_launch_start")
     ramp = cols[2].slider(t("Months to peak"), 1, 12, key="supply_launch_ramp")
     cannibal = cols[3].slider(t("Cannibalisation of today's products (%)"), 0, 100, key="supply_launch_cannibal")
@@ -70,11 +71,11 @@ def render(result: SupplyResult) -> None:
     change = float(frame["revenue"].sum() - frame["base_revenue"].sum())
     cols[0].metric(
         t("Revenue after the what-ifs"),
-        fmt.money_compact(float(frame["revenue"].sum())),
-        delta=fmt.money_compact(change),
+        compact_money(float(frame["revenue"].sum())),
+        delta=compact_money(change),
     )
-    cols[1].metric(t("Given away in discounts"), fmt.money_compact(float(frame["discount_cost"].sum())))
-    cols[2].metric(t("Promotion nets"), fmt.money_compact(result.promotion_net))
+    cols[1].metric(t("Given away in discounts"), compact_money(float(frame["discount_cost"].sum())))
+    cols[2].metric(t("Promotion nets"), compact_money(result.promotion_net))
     short = [r for r in result.resources if shortfall_share(r.demand, r.capacity).max() > 0]
     cols[3].metric(t("Resources short in some month"), f"{len(short)} / {len(result.resources)}")
     fig = go.Figure()

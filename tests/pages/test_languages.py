@@ -90,3 +90,14 @@ def test_every_section_of_page_one_in_chinese(app: AppTest) -> None:
         _in_chinese(fresh, "pages/1_data_collection.py")
         assert not fresh.exception, section
         assert untranslated(fresh) == [], section
+
+
+def test_a_chinese_reader_may_choose_wan_and_yi_for_tile_amounts(app: AppTest) -> None:
+    app.session_state["app_language"] = "zh-TW"
+    app.session_state["app_wan_units"] = True
+    app.run()
+    app.switch_page("pages/1_data_collection.py").run()
+    assert not app.exception
+    amounts = [m.value for m in app.metric if m.value.startswith("$")]
+    assert any("萬" in a or "億" in a for a in amounts), amounts
+    assert not [a for a in amounts if re.search(r"[0-9](k|M|B)\b", a)], amounts

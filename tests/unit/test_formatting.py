@@ -161,3 +161,11 @@ def test_days_read_as_words() -> None:
     from datetime import date
 
     assert fmt.day(date(2023, 11, 1)) == "1 Nov 2023"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(850, "$850"), (15_000, "$1.5萬"), (13_300_000, "$1,330萬"), (120_000_000, "$1.2億"), (-4_500_000, "-$450萬")],
+)
+def test_compact_money_in_wan_and_yi_when_chosen(value: float, expected: str) -> None:
+    assert fmt.money_compact(value, wan=True) == expected
