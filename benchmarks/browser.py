@@ -95,6 +95,9 @@ class Timing:
         return f"| {self.name} | {shown[0]} | {shown[1]} | {ratio:.1f}× |"
 
 
+Report = Callable[[list["Timing"]], None]
+
+
 @contextmanager
 def streamlit_server(script: Path, database_url: str) -> Iterator[str]:
     """Run ``streamlit run script`` on a free port with ``DATABASE_URL``; yield its base URL once healthy."""
@@ -140,6 +143,8 @@ def timed(page: Page, action: Callable[[], Any]) -> float:
         return settle(page, since)
     except PlaywrightError:  # reported as a timeout in the table; the walk goes on once the page has settled
         page.screenshot(path=str(Path(tempfile.gettempdir()) / "browser-bench-timeout.png"), full_page=True)
+        if not [e for e in page.evaluate("window.__st") if e[1] >= since]:
+            return math.nan  # the interaction started no run at all (nothing to time)
         page.wait_for_function(SETTLED_JS, arg=since, timeout=TIMEOUT_MS * 5, polling=1000)
         return math.inf
 
@@ -202,7 +207,7 @@ def step_key(thumb: Locator, step: int) -> str:
 def walk_sliders(page: Page, url_path: str, repeat: int) -> list[Timing]:
     """Each slider of the page at ``url_path``: one keyboard step right then left, ``repeat`` + 1 moves."""
     timed(page, nav_to(page, url_path))
-    sliders = page.locator('[data-testid="stMain"] [data-testid="stSlider"]')
+    sliders = page.locator('[data-testid="stMain"] [data-testid="stSlider"]:not(:has(input[disabled]))')
     timings = []
     for index in range(sliders.count()):
         slider = sliders.nth(index)
@@ -303,21 +308,20 @@ def first_starts(browser: Browser, work: Path, count: int) -> Timing:
     return timing
 
 
-def walk_app(browser: Browser, url: str, args: argparse.Namespace, uploads: list[Path]) -> list[Timing]:
-    """Every measured interaction on one running app (its first session included, cold)."""
+def walk_app(browser: Browser, url: str, args: argparse.Namespace, uploads: list[Path], report: Report) -> None:
+    """Every measured interaction on one running app (its first session included, cold), reported as it is done."""
     page, first = open_app(browser, url)
-    timings = [Timing("first session on the store" if args.big else "first session after the start", [first])]
+    report([Timing("first session on the store" if args.big else "first session after the start", [first])])
     if args.big:
         choose_workspace(page, args.workspace)
-    timings += walk_pages(page, args.repeat)
-    timings += walk_sections(page, args.repeat)
+    report(walk_pages(page, args.repeat))
+    report(walk_sections(page, args.repeat))
     for path in ("demand_planning", "supply_planning"):
-        timings += walk_sliders(page, path, args.repeat)
-    timings += walk_filter(page, args.repeat)
+        report(walk_sliders(page, path, args.repeat))
+    report(walk_filter(page, args.repeat))
     if uploads:
-        timings += walk_upload(page, uploads)
+        report(walk_upload(page, uploads))
     page.context.close()
-    return timings
 
 
 def big_store(db: Path) -> str:
@@ -351,14 +355,19 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         floor = baseline(browser, work, args.repeat)
-        starts = [] if args.big else [first_starts(browser, work, args.repeat + 1)]
+        print(f"load average {os.getloadavg()[0]:.1f}; baseline (bare one-chart script, slider step): {floor:.2f} s\n")
+        print("| interaction | first (cold) | median of the rest | × baseline |\n| --- | --- | --- | --- |", flush=True)
+
+        def report(timings: list[Timing]) -> None:  # rows as they come: a long walk that stops keeps its figures
+            for timing in timings:
+                print(timing.row(floor), flush=True)
+
+        if not args.big:
+            report([first_starts(browser, work, args.repeat + 1)])
         with streamlit_server(REPO / "app.py", database_url) as url:
-            timings = walk_app(browser, url, args, uploads)
+            walk_app(browser, url, args, uploads, report)
         browser.close()
-    print(f"\nload average {os.getloadavg()[0]:.1f}; baseline (bare one-chart script, slider step): {floor:.2f} s\n")
-    print("| interaction | first (cold) | median of the rest | × baseline |\n| --- | --- | --- | --- |")
-    for timing in starts + timings:
-        print(timing.row(floor))
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     shutil.rmtree(work, ignore_errors=True)
 
 
