@@ -13,12 +13,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, func, insert, select
 
+from salesops.i18n import N_
 from salesops.store.schema import plan_lines, plans
 from salesops.store.workspaces import now
 
 LINE_COLUMNS = ("kind", "metric", "segment", "period", "value", "lower", "upper")
 PLAN_COLUMNS = ("id", "version", "name", "status", "created_at", "approved_by", "approved_at", "lines")
-STATUSES = ("draft", "proposed", "approved", "archived")
+STATUSES = (N_("draft"), N_("proposed"), N_("approved"), N_("archived"))  # N_: pages show them translated
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ keeps its currency, and KPIs cover one currency at a time (never a sum across cu
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -29,8 +31,9 @@ def test_mixed_currencies_are_noted_kept_and_never_summed(engine: Engine, tmp_pa
         workspace_id = ws.find(conn, "Money") or 0
         stored = dict(conn.execute(select(deals.c.id, deals.c.currency)).all())
         options = filter_options(conn, workspace_id)
-        usd = kpi.summary(conn, workspace_id, Filters(currency="USD"))
-        eur = kpi.summary(conn, workspace_id, Filters(currency="EUR"))
+        january = Filters(start=date(2024, 1, 1), end=date(2024, 1, 31))  # the data end mid-month: name the period
+        usd = kpi.summary(conn, workspace_id, replace(january, currency="USD"))
+        eur = kpi.summary(conn, workspace_id, replace(january, currency="EUR"))
     assert stored == {"D1": "USD", "D2": "USD", "D3": "EUR", "D4": "JPY"}
     assert options.currencies == ("USD", "EUR", "JPY")  # the most used first: the default view
     assert usd["won_revenue"] == 400

@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 PAGES = sorted(str(p.relative_to(REPO)) for p in (REPO / "pages").glob("*.py"))
 # Names that read the same in both languages (product and vendor names, units); never flagged.
 PROPER_NAMES = frozenset({"KPIs", "ARR", "AUC", "MAPE (%)", "ETS", "Theta", "SARIMA", "CSV", "XLSX", "PDF", "PPTX"})
+# Default names the app gives a saved plan: once saved they are data (a user's plan name), shown as stored.
+NAMES_AS_DATA = frozenset({"Demand plan {day}", "Supply plan {day}", "Demand plan", "Supply plan"})
 TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error")
 LABELLED_KINDS = ("button", "radio", "selectbox", "multiselect", "slider", "number_input", "text_input", "checkbox")
 
@@ -27,7 +29,7 @@ def english_patterns() -> list[re.Pattern[str]]:
     patterns = []
     for message in template_messages():
         static = re.sub(r"\{[^{}]*\}", " ", message)
-        if message in PROPER_NAMES or not re.search(r"[A-Za-z]{2,}[ -][A-Za-z]{2,}", static):
+        if message in PROPER_NAMES | NAMES_AS_DATA or not re.search(r"[A-Za-z]{2,}[ -][A-Za-z]{2,}", static):
             continue
         parts = re.split(r"\{[^{}]*\}", message)
         patterns.append(re.compile(".*?".join(re.escape(p) for p in parts), re.S))
