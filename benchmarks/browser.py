@@ -207,6 +207,9 @@ def step_key(thumb: Locator, step: int) -> str:
 def walk_sliders(page: Page, url_path: str, repeat: int) -> list[Timing]:
     """Each slider of the page at ``url_path``: one keyboard step right then left, ``repeat`` + 1 moves."""
     timed(page, nav_to(page, url_path))
+    closed = page.locator('[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary')
+    for _ in range(closed.count()):  # sliders inside a collapsed expander cannot be moved (opening reruns nothing)
+        closed.first.click()
     sliders = page.locator('[data-testid="stMain"] [data-testid="stSlider"]:not(:has(input[disabled]))')
     timings = []
     for index in range(sliders.count()):
