@@ -182,11 +182,26 @@ def test_a_postgresql_statement_timeout_writes_nothing(pg_engine: Engine) -> Non
     @event.listens_for(timed, "connect")
     def short_timeout(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = 5")
+            cursor.execute("SET statement_timeout = 50")
 
-    with pytest.raises(StoreError, match="lost or timed out"):
-        load(timed, workspace_id, prepared)
-    timed.dispose()
+    # Every insert into deals sleeps 0.2 s, so the timeout fires whatever the machine's speed (a bare 5 ms limit
+    # did not fire on a quiet machine).
+    with pg_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE FUNCTION slow_insert() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(0.2); RETURN NULL; END $$ "
+            "LANGUAGE plpgsql"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER slow_deals BEFORE INSERT ON deals FOR EACH STATEMENT EXECUTE FUNCTION slow_insert()"
+        )
+    try:
+        with pytest.raises(StoreError, match="lost or timed out"):
+            load(timed, workspace_id, prepared)
+    finally:
+        timed.dispose()
+        with pg_engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER slow_deals ON deals")
+            conn.exec_driver_sql("DROP FUNCTION slow_insert()")
     assert counts(pg_engine) == before
 
 
