@@ -303,7 +303,22 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="python -m salesops", description="Sales Ops Planner, headless.")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_analysis_commands(sub)
+    _add_store_commands(sub)
+    _add_forecast_command(sub)
 
+    from salesops.capacity.cli import register as register_capacity  # imports CliError from here
+
+    register_capacity(sub)
+
+    from salesops.cli_plan import register as register_plan  # the plan export lives in its own module
+
+    register_plan(sub)
+    return parser
+
+
+def _add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """ingest, kpis, quality and score."""
     p = sub.add_parser("ingest", help="import CRM exports (CSV/TSV/XLSX/ZIP)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--entity", choices=ENTITY_CHOICES, default="auto")
@@ -335,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_score)
 
+
+def _add_store_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """workspaces, batches, backup, restore and undo."""
     p = sub.add_parser("workspaces", help="list workspaces")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_workspaces)
@@ -360,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_undo)
 
+
+def _add_forecast_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """forecast, with its consensus option."""
     p = sub.add_parser("forecast", help="statistical forecast of monthly won revenue or deals, with its backtest")
     p.add_argument("--workspace", required=True)
     p.add_argument("--metric", choices=("revenue", "deals"), default="revenue")
@@ -380,15 +401,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_forecast)
-
-    from salesops.capacity.cli import register as register_capacity  # imports CliError from here
-
-    register_capacity(sub)
-
-    from salesops.cli_plan import register as register_plan  # the plan export lives in its own module
-
-    register_plan(sub)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None, *, engine_factory: Callable[[], Engine] = get_engine) -> int:
